@@ -1,0 +1,166 @@
+package dev.sluice.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.ws.rs.core.Response;
+
+import org.hibernate.StaleStateException;
+import org.hibernate.exception.ConstraintViolationException;
+import org.jboss.logging.Logger;
+
+import io.cloudevents.CloudEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.sluice.events.BadEventException;
+import dev.sluice.events.EventCodec;
+
+/**
+ * Receives a CloudEvent over HTTP and gives it to the handler of its type, exactly once per
+ * (consumer, source, id): the handler's work, its outbox events and the inbox row commit together, and a
+ * redelivery gets the stored reply. Bad input gets 400 with a JSON body; a conflicting concurrent write is
+ * retried; anything else is a 500 the broker will retry.
+ */
+@ApplicationScoped
+public class EventDispatcher {
+    private static final Logger LOG = Logger.getLogger(EventDispatcher.class);
+    private static final int CONFLICT_RETRIES = 5;
+
+    @Inject
+    @Any
+    Instance<EventHandler> handlers;
+
+    @Inject
+    OutboxRelay relay;
+
+    public Response dispatch(String function, Map<String, String> headers, byte[] body) {
+        CloudEvent event;
+        try {
+            event = EventCodec.read(headers, body);
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage());
+        }
+        boolean structured = EventCodec.isStructured(header(headers, "content-type"));
+        EventHandler handler = handlerFor(function, event.getType());
+        if (handler == null) {
+            return ErrorBody.response(400, "unknown event type '" + event.getType() + "'"
+                    + (function == null ? "" : " for function " + function),
+                    Map.of("type", event.getType(), "accepted", acceptedTypes(function)));
+        }
+        for (int attempt = 1;; attempt++) {
+            try {
+                Handled handled = QuarkusTransaction.requiringNew().call(() -> handleOnce(handler, event));
+                if (handled.outboxed()) {
+                    relay.wake();
+                }
+                return reply(handled.reply(), structured);
+            } catch (Throwable t) {
+                BadEventException bad = find(t, BadEventException.class);
+                if (bad != null) {
+                    return ErrorBody.response(400, bad.getMessage(), Map.of("type", event.getType(), "id", event.getId()));
+                }
+                if (isConflict(t) && attempt < CONFLICT_RETRIES) {
+                    LOG.debugf("conflict handling %s %s, attempt %d: %s", event.getType(), event.getId(), attempt, t);
+                    continue;
+                }
+                LOG.errorf(t, "%s failed on %s %s", handler.function(), event.getType(), event.getId());
+                return ErrorBody.response(500, handler.function() + " failed on " + event.getType() + ": "
+                        + EventCodec.rootMessage(t), Map.of("type", event.getType(), "id", event.getId()));
+            }
+        }
+    }
+
+    private record Handled(String reply, boolean outboxed) {
+    }
+
+    private Handled handleOnce(EventHandler handler, CloudEvent event) {
+        String source = event.getSource().toString();
+        InboxEntry seen = InboxEntry.find(handler.function(), source, event.getId());
+        if (seen != null) {
+            LOG.debugf("%s already handled %s %s: replaying its reply", handler.function(), event.getType(), event.getId());
+            return new Handled(seen.reply, false);
+        }
+        List<CloudEvent> out = handler.handle(event);
+        String reply = out.isEmpty() || out.get(0) == null ? null : EventCodec.toStructuredString(out.get(0));
+        for (int i = 1; i < out.size(); i++) {
+            OutboxEvent.add(out.get(i));
+        }
+        InboxEntry entry = new InboxEntry();
+        entry.consumer = handler.function();
+        entry.eventSource = source;
+        entry.eventId = event.getId();
+        entry.eventType = event.getType();
+        entry.reply = reply;
+        entry.receivedAt = Instant.now();
+        entry.persistAndFlush();
+        return new Handled(reply, out.size() > 1);
+    }
+
+    private static Response reply(String stored, boolean structured) {
+        if (stored == null) {
+            return Response.noContent().build();
+        }
+        CloudEvent reply = EventCodec.fromStructured(stored.getBytes(StandardCharsets.UTF_8));
+        EventCodec.HttpMessage msg = EventCodec.write(reply, structured);
+        Response.ResponseBuilder r = Response.ok(msg.body());
+        msg.headers().forEach(r::header);
+        return r.build();
+    }
+
+    public EventHandler handlerFor(String function, String type) {
+        for (EventHandler h : handlers) {
+            if ((function == null || function.equals(h.function())) && h.types().contains(type)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    private Set<String> acceptedTypes(String function) {
+        Set<String> types = new TreeSet<>();
+        for (EventHandler h : handlers) {
+            if (function == null || function.equals(h.function())) {
+                types.addAll(h.types());
+            }
+        }
+        return types;
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        for (var e : headers.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    static boolean isConflict(Throwable t) {
+        if (find(t, OptimisticLockException.class) != null || find(t, StaleStateException.class) != null
+                || find(t, ConstraintViolationException.class) != null) {
+            return true;
+        }
+        SQLException sql = find(t, SQLException.class);
+        // 23505 unique violation (a concurrent duplicate), 40001 serialization failure, 40P01 deadlock
+        return sql != null && ("23505".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState())
+                || "40P01".equals(sql.getSQLState()));
+    }
+
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}

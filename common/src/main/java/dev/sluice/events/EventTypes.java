@@ -1,0 +1,39 @@
+package dev.sluice.events;
+
+import java.util.Set;
+
+/** The event catalog of DESIGN.md: every CloudEvent type Sluice sends or accepts. */
+public final class EventTypes {
+    private EventTypes() {
+    }
+
+    public static final String GITHUB_PUSH = "dev.knative.source.github.push";
+    public static final String GITLAB_PUSH = "dev.knative.sources.gitlab.push";
+    public static final String GITLAB_TAG_PUSH = "dev.knative.sources.gitlab.tag_push";
+    public static final String PUSH = "dev.sluice.push";
+
+    public static final String ANALYSIS_REQUESTED = "dev.sluice.analysis.requested";
+    public static final String ANALYSIS_COMPLETED = "dev.sluice.analysis.completed";
+    public static final String VALIDATION_REQUESTED = "dev.sluice.validation.requested";
+    public static final String VALIDATION_COMPLETED = "dev.sluice.validation.completed";
+    public static final String DEPLOYMENT_REQUESTED = "dev.sluice.deployment.requested";
+    public static final String DEPLOYMENT_CHECK = "dev.sluice.deployment.check";
+    public static final String DEPLOYMENT_PROGRESSED = "dev.sluice.deployment.progressed";
+    public static final String DEPLOYMENT_COMPLETED = "dev.sluice.deployment.completed";
+    public static final String STEP_FAILED = "dev.sluice.step.failed";
+
+    public static final String RUN_APPROVE = "dev.sluice.run.approve";
+    public static final String RUN_REJECT = "dev.sluice.run.reject";
+    public static final String RUN_CANCEL = "dev.sluice.run.cancel";
+    public static final String ENVIRONMENT_ROLLBACK = "dev.sluice.environment.rollback";
+    public static final String TICK = "dev.sluice.tick";
+    public static final String RUN_FINISHED = "dev.sluice.run.finished";
+
+    public static final Set<String> PUSHES = Set.of(GITHUB_PUSH, GITLAB_PUSH, GITLAB_TAG_PUSH, PUSH);
+    public static final Set<String> RUN_COMMANDS = Set.of(RUN_APPROVE, RUN_REJECT, RUN_CANCEL);
+
+    /** The {@code source} attribute of events a Sluice function emits. */
+    public static String source(String function) {
+        return "/sluice/" + function;
+    }
+}

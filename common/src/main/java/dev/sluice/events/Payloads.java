@@ -1,0 +1,94 @@
+package dev.sluice.events;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.sluice.settings.ResolvedSettings;
+
+/**
+ * The data of every dev.sluice.* event, one record per type (DESIGN.md, "Events").
+ * {@code attempt} numbers the request a result answers, so route can tell a stale result.
+ */
+public final class Payloads {
+    private Payloads() {
+    }
+
+    /** dev.sluice.push: a normalised push from any forge. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Push(Repository repository, String ref, String before, String after, List<Commit> commits,
+            String pusher, Boolean forced) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Repository(String url, String name) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Commit(String id, List<String> added, List<String> modified, List<String> removed) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AnalysisRequested(UUID runId, int attempt, String repositoryUrl, String ref, String before,
+            String after, Boolean forced) {
+    }
+
+    public enum Decision {
+        APPROVE, NEEDS_REVIEW, REJECT
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AnalysisCompleted(UUID runId, int attempt, Decision decision, int riskScore, double confidence,
+            List<String> factors, ResolvedSettings settings) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ValidationRequested(UUID runId, int attempt, String repositoryUrl, String sha, String environment,
+            String namespace) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ValidationCompleted(UUID runId, int attempt, boolean passed, Map<String, Integer> counts,
+            String summary) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DeploymentRequested(UUID runId, int attempt, String repositoryUrl, String environment,
+            String namespace, String sha, String strategy) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DeploymentCheck(UUID runId, int attempt, String releaseId) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DeploymentProgressed(UUID runId, int attempt, String releaseId, int step, int trafficPercent,
+            String health) {
+    }
+
+    public enum Outcome {
+        VERIFIED, ROLLED_BACK, FAILED
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record DeploymentCompleted(UUID runId, int attempt, Outcome outcome, String releaseId, String reason) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record StepFailed(UUID runId, int attempt, String stage, String error, boolean retryable) {
+    }
+
+    /** dev.sluice.run.approve / .reject / .cancel */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RunCommand(UUID runId, String by, String reason) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RunFinished(UUID runId, String state, String summary, String repositoryUrl, String ref,
+            String sha, String environment) {
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sluice.git;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.MissingObjectException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.sluice.settings.SluiceSettings;
+
+/**
+ * Git access for the stage functions: one bare cache repository per repository URL under
+ * {@code sluice.git.cache-dir}, fetched only when a needed commit is missing. Files are read at a commit
+ * without a checkout. A local path or a file:// URL works as a repository URL.
+ */
+@ApplicationScoped
+public class GitRepositories {
+    @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
+    String cacheDir;
+
+    private final ConcurrentHashMap<String, Repository> open = new ConcurrentHashMap<>();
+
+    /** A commit that could not be had: the repository is unreachable or does not hold it. */
+    public static class GitAccessException extends RuntimeException {
+        public GitAccessException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The cache repository for {@code url}, holding {@code sha} (fetched if missing). */
+    public Repository repositoryWith(String url, String sha) {
+        Repository repo = open.computeIfAbsent(url, this::openCache);
+        synchronized (repo) {
+            if (!has(repo, sha)) {
+                fetch(repo, url, sha);
+                if (!has(repo, sha)) {
+                    throw new GitAccessException("commit " + sha + " is not in " + url, null);
+                }
+            }
+        }
+        return repo;
+    }
+
+    private Repository openCache(String url) {
+        try {
+            Path dir = Path.of(cacheDir).resolve(hash(url) + ".git");
+            if (!Files.exists(dir.resolve("HEAD"))) {
+                Files.createDirectories(dir);
+                Git.init().setBare(true).setDirectory(dir.toFile()).call().close();
+            }
+            return Git.open(dir.toFile()).getRepository();
+        } catch (IOException | GitAPIException e) {
+            throw new GitAccessException("cannot open a cache for " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void fetch(Repository repo, String url, String sha) {
+        try (Git git = new Git(repo)) {
+            git.fetch().setRemote(remoteUri(url))
+                    .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
+                    .call();
+            if (!has(repo, sha)) {
+                // A commit no branch or tag holds any more (a forced push): ask for it by id.
+                git.fetch().setRemote(remoteUri(url)).setRefSpecs(new RefSpec(sha + ":refs/sluice/" + sha)).call();
+            }
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitAccessException("cannot fetch " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String remoteUri(String url) {
+        if (url.startsWith("/")) {
+            return new File(url).toURI().toString();
+        }
+        return url;
+    }
+
+    public static boolean has(Repository repo, String sha) {
+        try (RevWalk walk = new RevWalk(repo)) {
+            walk.parseCommit(ObjectId.fromString(sha));
+            return true;
+        } catch (MissingObjectException e) {
+            return false;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public static RevCommit commit(Repository repo, String sha) {
+        try (RevWalk walk = new RevWalk(repo)) {
+            return walk.parseCommit(ObjectId.fromString(sha));
+        } catch (IOException e) {
+            throw new GitAccessException("cannot read commit " + sha + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file at {@code path} in {@code sha}, if the commit has it. */
+    public static Optional<byte[]> readFile(Repository repo, String sha, String path) {
+        RevCommit c = commit(repo, sha);
+        try (TreeWalk walk = TreeWalk.forPath(repo, path, c.getTree())) {
+            if (walk == null || walk.isSubtree()) {
+                return Optional.empty();
+            }
+            return Optional.of(repo.open(walk.getObjectId(0)).getBytes());
+        } catch (IOException e) {
+            throw new GitAccessException("cannot read " + path + " at " + sha + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every file path in {@code sha}, in tree order. */
+    public static List<String> listFiles(Repository repo, String sha) {
+        RevCommit c = commit(repo, sha);
+        List<String> paths = new ArrayList<>();
+        try (TreeWalk walk = new TreeWalk(repo)) {
+            walk.addTree(c.getTree());
+            walk.setRecursive(true);
+            while (walk.next()) {
+                paths.add(walk.getPathString());
+            }
+        } catch (IOException e) {
+            throw new GitAccessException("cannot list files at " + sha + ": " + e.getMessage(), e);
+        }
+        return paths;
+    }
+
+    /** The repository's {@code .sluice.yaml} at a commit, or the defaults; a bad file throws SettingsException. */
+    public static SluiceSettings settings(Repository repo, String sha) {
+        return readFile(repo, sha, SluiceSettings.FILE)
+                .map(b -> SluiceSettings.parse(new String(b, StandardCharsets.UTF_8)))
+                .orElseGet(SluiceSettings::defaults);
+    }
+
+    private static String hash(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        open.values().forEach(Repository::close);
+    }
+}

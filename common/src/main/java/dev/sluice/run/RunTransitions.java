@@ -1,0 +1,65 @@
+package dev.sluice.run;
+
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+
+/** Applies a transition the table allows, or records the refusal. The only code that changes {@link Run#state}. */
+public final class RunTransitions {
+    private RunTransitions() {
+    }
+
+    /** Progress lines, one per transition: what a person watching the local pipeline reads. */
+    private static final Logger PROGRESS = Logger.getLogger("sluice.run");
+
+    /** The event (or API call) that caused a transition. */
+    public record Cause(String eventId, String eventType) {
+        public static Cause of(io.cloudevents.CloudEvent e) {
+            return new Cause(e.getId(), e.getType());
+        }
+    }
+
+    /** Records a new run's first state. */
+    public static void start(Run run, String reason, Cause cause) {
+        run.state = RunState.RECEIVED;
+        run.stateReason = reason;
+        run.updatedAt = Instant.now();
+        append(run, null, RunState.RECEIVED, reason, cause);
+    }
+
+    /**
+     * Moves the run to {@code to} if the table allows it, appending the audit row; otherwise records the
+     * refusal and changes nothing.
+     *
+     * @return whether the transition was applied
+     */
+    public static boolean move(Run run, RunState to, String reason, Cause cause) {
+        RunState from = run.state;
+        if (!RunStateMachine.allows(from, to)) {
+            RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.REFUSED,
+                    "transition " + from + " -> " + to + " is not allowed (" + reason + ")");
+            PROGRESS.debugf("run %s refused %s -> %s", run.id, from, to);
+            return false;
+        }
+        run.state = to;
+        run.stateReason = reason;
+        run.retryAt = null;
+        run.updatedAt = Instant.now();
+        append(run, from, to, reason, cause);
+        return true;
+    }
+
+    private static void append(Run run, RunState from, RunState to, String reason, Cause cause) {
+        RunTransition t = new RunTransition();
+        t.runId = run.id;
+        t.fromState = from;
+        t.toState = to;
+        t.reason = reason;
+        t.causeEventId = cause.eventId();
+        t.causeType = cause.eventType();
+        t.at = run.updatedAt;
+        t.persist();
+        PROGRESS.infof("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8), run.ref.replaceFirst("^refs/(heads|tags)/", ""),
+                run.shortSha(), from == null ? "(new)" : from, to, reason == null ? "" : " (" + reason + ")");
+    }
+}

@@ -1,0 +1,160 @@
+package dev.sluice.settings;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * The per-repository settings of {@code .sluice.yaml} (DESIGN.md). Every field is optional; {@link #defaults()}
+ * serves a repository that has no file. Unknown keys are refused, so a typo fails loudly instead of being ignored.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record SluiceSettings(List<EnvironmentSettings> environments, List<String> manifests, Risk risk, Limits limits) {
+
+    public static final String FILE = ".sluice.yaml";
+    public static final List<String> DEFAULT_MANIFESTS = List.of("k8s/", "deploy/", "manifests/", "knative/");
+
+    public record EnvironmentSettings(String name, String branch, String tag, String namespace, String strategy,
+            Canary canary, String approval) {
+    }
+
+    public record Canary(List<Integer> steps, String interval) {
+    }
+
+    public record Risk(Integer approveBelow, Integer rejectAbove) {
+    }
+
+    /** Limits of the first rule set: a change above {@code reviewLines} changed lines needs review. */
+    public record Limits(Integer reviewLines) {
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public static SluiceSettings defaults() {
+        return new SluiceSettings(null, null, null, null).withDefaults();
+    }
+
+    /** Parses a {@code .sluice.yaml}, filling in defaults. */
+    public static SluiceSettings parse(String yaml) {
+        if (yaml == null || yaml.isBlank()) {
+            return defaults();
+        }
+        try {
+            SluiceSettings s = YAML.readValue(yaml, SluiceSettings.class);
+            return (s == null ? defaults() : s.withDefaults()).validated();
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String msg = e.getOriginalMessage();
+            int nl = msg.indexOf('\n');
+            throw new SettingsException(FILE + " does not parse" + where + ": " + (nl > 0 ? msg.substring(0, nl) : msg), e);
+        }
+    }
+
+    private SluiceSettings withDefaults() {
+        List<EnvironmentSettings> envs = new ArrayList<>();
+        if (environments == null) {
+            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto"));
+        } else {
+            envs.addAll(environments);
+        }
+        List<EnvironmentSettings> filled = new ArrayList<>();
+        for (EnvironmentSettings e : envs) {
+            filled.add(new EnvironmentSettings(e.name(), e.branch(), e.tag(),
+                    e.namespace() == null ? "default" : e.namespace(),
+                    e.strategy() == null ? "canary" : e.strategy(),
+                    new Canary(e.canary() == null || e.canary().steps() == null ? List.of(10, 25, 50, 75, 100) : e.canary().steps(),
+                            e.canary() == null || e.canary().interval() == null ? "30s" : e.canary().interval()),
+                    e.approval() == null ? "auto" : e.approval()));
+        }
+        return new SluiceSettings(List.copyOf(filled),
+                manifests == null ? DEFAULT_MANIFESTS : List.copyOf(manifests),
+                new Risk(risk == null || risk.approveBelow() == null ? 40 : risk.approveBelow(),
+                        risk == null || risk.rejectAbove() == null ? 75 : risk.rejectAbove()),
+                new Limits(limits == null || limits.reviewLines() == null ? 1000 : limits.reviewLines()));
+    }
+
+    private SluiceSettings validated() {
+        for (EnvironmentSettings e : environments) {
+            if (e.name() == null || e.name().isBlank()) {
+                throw new SettingsException(FILE + ": every environment needs a name");
+            }
+            if ((e.branch() == null) == (e.tag() == null)) {
+                throw new SettingsException(FILE + ": environment " + e.name() + " needs exactly one of branch or tag");
+            }
+            if (!List.of("canary", "rolling", "direct").contains(e.strategy())) {
+                throw new SettingsException(FILE + ": environment " + e.name() + " has strategy '" + e.strategy()
+                        + "'; use canary, rolling or direct");
+            }
+            if (!List.of("auto", "manual").contains(e.approval())) {
+                throw new SettingsException(FILE + ": environment " + e.name() + " has approval '" + e.approval()
+                        + "'; use auto or manual");
+            }
+            for (Integer step : e.canary().steps()) {
+                if (step == null || step < 1 || step > 100) {
+                    throw new SettingsException(FILE + ": environment " + e.name() + " has canary step " + step
+                            + "; steps are percentages from 1 to 100");
+                }
+            }
+        }
+        if (risk.approveBelow() > risk.rejectAbove()) {
+            throw new SettingsException(FILE + ": risk.approveBelow (" + risk.approveBelow()
+                    + ") must not be above risk.rejectAbove (" + risk.rejectAbove() + ")");
+        }
+        return this;
+    }
+
+    /** The environment a ref deploys to, if any: the first whose branch or tag pattern matches. */
+    public Optional<EnvironmentSettings> environmentFor(String ref) {
+        for (EnvironmentSettings e : environments) {
+            if (e.branch() != null && ref.startsWith("refs/heads/") && glob(e.branch()).matcher(ref.substring(11)).matches()) {
+                return Optional.of(e);
+            }
+            if (e.tag() != null && ref.startsWith("refs/tags/") && glob(e.tag()).matcher(ref.substring(10)).matches()) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The settings a run works with once its ref is known: what analyze returns to route. */
+    public ResolvedSettings resolve(String ref) {
+        Optional<EnvironmentSettings> env = environmentFor(ref);
+        return new ResolvedSettings(env.map(EnvironmentSettings::name).orElse(null),
+                env.map(EnvironmentSettings::namespace).orElse(null),
+                env.map(EnvironmentSettings::strategy).orElse(null),
+                env.map(EnvironmentSettings::approval).orElse(null),
+                env.map(EnvironmentSettings::canary).orElse(null),
+                manifests, risk, limits);
+    }
+
+    /** A glob where {@code *} matches within a path segment and {@code **} across segments. */
+    static Pattern glob(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*') {
+                if (i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                    re.append(".*");
+                    i++;
+                } else {
+                    re.append("[^/]*");
+                }
+            } else if (c == '?') {
+                re.append("[^/]");
+            } else {
+                re.append(Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return Pattern.compile(re.toString());
+    }
+}
