@@ -1,0 +1,134 @@
+package dev.sluice.manifest;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.jgit.lib.Repository;
+import org.yaml.snakeyaml.LoaderOptions;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.sluice.git.GitRepositories;
+
+/**
+ * The Kubernetes manifests of a repository at a commit: every .yaml, .yml and .json file under the
+ * configured paths (folders end with '/', else a file or a glob), each split into its documents with the
+ * line each starts on. Parsing is bounded: alias expansion, nesting and size are capped, so a hostile file
+ * becomes an error document, never an out-of-memory.
+ */
+public final class ManifestSet {
+    private ManifestSet() {
+    }
+
+    public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+    private static final ObjectMapper YAML;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(100);
+        options.setCodePointLimit(MAX_FILE_BYTES);
+        options.setAllowDuplicateKeys(false);
+        YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
+    }
+
+    /** The manifest file paths at {@code sha} that the given path entries select, in tree order. */
+    public static List<String> files(Repository repo, String sha, List<String> paths) {
+        List<String> selected = new ArrayList<>();
+        for (String file : GitRepositories.listFiles(repo, sha)) {
+            if (isManifestFile(file) && selectedBy(file, paths)) {
+                selected.add(file);
+            }
+        }
+        return selected;
+    }
+
+    /** Reads every document of every selected manifest file. */
+    public static List<ManifestDocument> read(Repository repo, String sha, List<String> paths) {
+        List<ManifestDocument> docs = new ArrayList<>();
+        for (String file : files(repo, sha, paths)) {
+            byte[] bytes = GitRepositories.readFile(repo, sha, file).orElse(new byte[0]);
+            docs.addAll(parse(file, bytes));
+        }
+        return docs;
+    }
+
+    static boolean isManifestFile(String file) {
+        String f = file.toLowerCase();
+        return f.endsWith(".yaml") || f.endsWith(".yml") || f.endsWith(".json");
+    }
+
+    static boolean selectedBy(String file, List<String> paths) {
+        for (String p : paths) {
+            String entry = p.startsWith("./") ? p.substring(2) : p;
+            if (entry.endsWith("/") ? file.startsWith(entry) : file.equals(entry) || globMatches(entry, file)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean globMatches(String glob, String file) {
+        if (!glob.contains("*") && !glob.contains("?")) {
+            return false;
+        }
+        return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob).matches(java.nio.file.Path.of(file));
+    }
+
+    /** Splits one file into its documents; an unreadable part becomes an error document naming the line. */
+    public static List<ManifestDocument> parse(String file, byte[] bytes) {
+        List<ManifestDocument> docs = new ArrayList<>();
+        if (bytes.length > MAX_FILE_BYTES) {
+            docs.add(new ManifestDocument(file, 1, 0, null, "file is " + bytes.length + " bytes, over the limit of " + MAX_FILE_BYTES));
+            return docs;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            docs.add(new ManifestDocument(file, 1, 0, null, "file is not valid UTF-8"));
+            return docs;
+        }
+        ObjectMapper mapper = file.toLowerCase().endsWith(".json") ? JSON : YAML;
+        int index = 0;
+        try (JsonParser parser = mapper.createParser(text);
+                MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(parser)) {
+            while (it.hasNextValue()) {
+                JsonLocation at = parser.currentTokenLocation();
+                int line = at == null ? 1 : Math.max(1, at.getLineNr());
+                JsonNode node = it.nextValue();
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    continue;
+                }
+                if (!node.isObject()) {
+                    docs.add(new ManifestDocument(file, line, index++, null, "document is not a mapping (an object)"));
+                    continue;
+                }
+                docs.add(new ManifestDocument(file, line, index++, node, null));
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String msg = e.getOriginalMessage();
+            int nl = msg == null ? -1 : msg.indexOf('\n');
+            docs.add(new ManifestDocument(file, at == null ? 1 : Math.max(1, at.getLineNr()), index, null,
+                    "does not parse: " + (nl > 0 ? msg.substring(0, nl) : msg)));
+        } catch (IOException | RuntimeException e) {
+            docs.add(new ManifestDocument(file, 1, index, null, "cannot be read: " + e.getMessage()));
+        }
+        return docs;
+    }
+}
