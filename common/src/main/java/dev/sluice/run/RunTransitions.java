@@ -19,11 +19,12 @@ public final class RunTransitions {
         }
     }
 
-    /** Records a new run's first state. */
+    /** Persists a new run in its first state, RECEIVED, with the first row of its audit trail. */
     public static void start(Run run, String reason, Cause cause) {
         run.state = RunState.RECEIVED;
         run.stateReason = reason;
         run.updatedAt = Instant.now();
+        run.persist();
         append(run, null, RunState.RECEIVED, reason, cause);
     }
 

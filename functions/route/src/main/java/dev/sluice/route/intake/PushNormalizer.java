@@ -1,0 +1,142 @@
+package dev.sluice.route.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sluice.events.BadEventException;
+import dev.sluice.events.Payloads.Commit;
+import dev.sluice.events.Payloads.Push;
+import dev.sluice.events.Payloads.Repository;
+
+/**
+ * Turns the push payloads of GitHub, GitLab, Gitea/Gogs and Sluice's own {@code dev.sluice.push} into one
+ * {@link Push}. A payload that lacks what a run needs is a {@link BadEventException} naming the field.
+ */
+public final class PushNormalizer {
+    private PushNormalizer() {
+    }
+
+    public static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+    private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}([0-9a-f]{24})?");
+
+    public enum Forge {
+        GITHUB, GITLAB, GITEA, SLUICE
+    }
+
+    public static Push normalize(Forge forge, JsonNode data) {
+        return switch (forge) {
+            case GITHUB -> github(data);
+            case GITLAB -> gitlab(data);
+            case GITEA -> gitea(data);
+            case SLUICE -> sluice(data);
+        };
+    }
+
+    static Push github(JsonNode d) {
+        JsonNode repo = d.path("repository");
+        String url = first(repo, "clone_url", "html_url", "url");
+        return checked(new Push(new Repository(url, first(repo, "full_name", "name")), text(d, "ref"), text(d, "before"),
+                text(d, "after"), commits(d.path("commits")), first(d.path("pusher"), "name", "login", "email"),
+                d.path("forced").asBoolean(false)), "repository.clone_url");
+    }
+
+    static Push gitlab(JsonNode d) {
+        JsonNode project = d.has("project") ? d.path("project") : d.path("repository");
+        String url = first(project, "git_http_url", "http_url", "git_ssh_url", "web_url", "homepage", "url");
+        if (url == null) {
+            url = first(d.path("repository"), "git_http_url", "homepage", "url");
+        }
+        String after = text(d, "after");
+        String ref = text(d, "ref");
+        // A tag push names the tag object in `after` for annotated tags; checkout_sha is the commit.
+        if (ref != null && ref.startsWith("refs/tags/") && text(d, "checkout_sha") != null) {
+            after = text(d, "checkout_sha");
+        }
+        return checked(new Push(new Repository(url, first(project, "path_with_namespace", "name")), ref, text(d, "before"),
+                after, commits(d.path("commits")), first(d, "user_username", "user_name"), false), "project.git_http_url");
+    }
+
+    static Push gitea(JsonNode d) {
+        JsonNode repo = d.path("repository");
+        String url = first(repo, "clone_url", "html_url", "url");
+        return checked(new Push(new Repository(url, first(repo, "full_name", "name")), text(d, "ref"), text(d, "before"),
+                text(d, "after"), commits(d.path("commits")), first(d.path("pusher"), "login", "username", "name"), false),
+                "repository.clone_url");
+    }
+
+    static Push sluice(JsonNode d) {
+        JsonNode repo = d.path("repository");
+        return checked(new Push(new Repository(text(repo, "url"), text(repo, "name")), text(d, "ref"), text(d, "before"),
+                text(d, "after"), commits(d.path("commits")), text(d, "pusher"), d.path("forced").asBoolean(false)),
+                "repository.url");
+    }
+
+    private static Push checked(Push p, String urlField) {
+        if (p.repository().url() == null || p.repository().url().isBlank()) {
+            throw new BadEventException("push has no repository URL (" + urlField + ")");
+        }
+        if (p.ref() == null || p.ref().isBlank()) {
+            throw new BadEventException("push has no ref");
+        }
+        if (!p.ref().startsWith("refs/heads/") && !p.ref().startsWith("refs/tags/")) {
+            throw new BadEventException("push ref '" + p.ref() + "' is neither a branch (refs/heads/...) nor a tag (refs/tags/...)");
+        }
+        if (p.after() == null || !SHA.matcher(p.after()).matches()) {
+            throw new BadEventException("push field 'after' must be a commit id (40 hex digits), got " + quote(p.after()));
+        }
+        if (p.before() != null && !p.before().isEmpty() && !SHA.matcher(p.before()).matches()) {
+            throw new BadEventException("push field 'before' must be a commit id (40 hex digits) or absent, got " + quote(p.before()));
+        }
+        return p;
+    }
+
+    /** A deletion: the ref now points at nothing. */
+    public static boolean isDeletion(Push p) {
+        return p.after().chars().allMatch(c -> c == '0');
+    }
+
+    /** Whether {@code before} names no commit (a first push or a new branch). */
+    public static boolean isNewRef(Push p) {
+        return p.before() == null || p.before().isEmpty() || p.before().chars().allMatch(c -> c == '0');
+    }
+
+    private static List<Commit> commits(JsonNode arr) {
+        List<Commit> out = new ArrayList<>();
+        if (arr.isArray()) {
+            for (JsonNode c : arr) {
+                out.add(new Commit(text(c, "id"), strings(c.path("added")), strings(c.path("modified")), strings(c.path("removed"))));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(JsonNode arr) {
+        List<String> out = new ArrayList<>();
+        if (arr.isArray()) {
+            arr.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || !v.isValueNode() ? null : v.asText();
+    }
+
+    private static String first(JsonNode n, String... fields) {
+        for (String f : fields) {
+            String v = text(n, f);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
+}

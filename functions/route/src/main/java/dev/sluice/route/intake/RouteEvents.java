@@ -1,0 +1,133 @@
+package dev.sluice.route.intake;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+
+import org.jboss.logging.Logger;
+
+import io.cloudevents.CloudEvent;
+import dev.sluice.delivery.EventHandler;
+import dev.sluice.events.BadEventException;
+import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventTypes;
+import dev.sluice.events.Payloads;
+import dev.sluice.route.intake.PushNormalizer.Forge;
+import dev.sluice.route.orchestration.RunOrchestrator;
+import dev.sluice.route.orchestration.RunOrchestrator.Command;
+import dev.sluice.run.Run;
+import dev.sluice.run.RunTransitions.Cause;
+
+/**
+ * route's CloudEvents: pushes (GitHubSource, GitLabSource, dev.sluice.push), stage results, run commands
+ * and ticks. Parses and checks each event, then hands it to the {@link RunOrchestrator}.
+ */
+@ApplicationScoped
+public class RouteEvents implements EventHandler {
+    private static final Logger LOG = Logger.getLogger(RouteEvents.class);
+
+    /** A PingSource sends this type; it is a tick. */
+    public static final String PING = "dev.knative.sources.ping";
+
+    private static final Set<String> TYPES = Set.of(
+            EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
+            EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
+            EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED,
+            EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL,
+            EventTypes.TICK, PING);
+
+    @Inject
+    RunOrchestrator orchestrator;
+
+    @Override
+    public String function() {
+        return RunOrchestrator.FUNCTION;
+    }
+
+    @Override
+    public Set<String> types() {
+        return TYPES;
+    }
+
+    @Override
+    public List<CloudEvent> handle(CloudEvent event) {
+        Cause cause = Cause.of(event);
+        return switch (event.getType()) {
+            case EventTypes.GITHUB_PUSH -> push(Forge.GITHUB, event, cause);
+            case EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH -> push(Forge.GITLAB, event, cause);
+            case EventTypes.PUSH -> push(Forge.SLUICE, event, cause);
+            case EventTypes.ANALYSIS_COMPLETED -> {
+                var r = EventCodec.data(event, Payloads.AnalysisCompleted.class);
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onAnalysisCompleted(run, r, cause);
+            }
+            case EventTypes.VALIDATION_COMPLETED -> {
+                var r = EventCodec.data(event, Payloads.ValidationCompleted.class);
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onValidationCompleted(run, r, cause);
+            }
+            case EventTypes.DEPLOYMENT_PROGRESSED -> {
+                var r = EventCodec.data(event, Payloads.DeploymentProgressed.class);
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onDeploymentProgressed(run, r, cause);
+            }
+            case EventTypes.DEPLOYMENT_COMPLETED -> {
+                var r = EventCodec.data(event, Payloads.DeploymentCompleted.class);
+                if (r.outcome() == null) {
+                    throw new BadEventException("deployment.completed needs an outcome: VERIFIED, ROLLED_BACK or FAILED");
+                }
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onDeploymentCompleted(run, r, cause);
+            }
+            case EventTypes.STEP_FAILED -> {
+                var r = EventCodec.data(event, Payloads.StepFailed.class);
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onStepFailed(run, r, cause);
+            }
+            case EventTypes.RUN_APPROVE -> command(Command.APPROVE, event, cause);
+            case EventTypes.RUN_REJECT -> command(Command.REJECT, event, cause);
+            case EventTypes.RUN_CANCEL -> command(Command.CANCEL, event, cause);
+            case EventTypes.TICK, PING -> orchestrator.onTick(cause);
+            default -> throw new BadEventException("route does not handle " + event.getType());
+        };
+    }
+
+    private List<CloudEvent> push(Forge forge, CloudEvent event, Cause cause) {
+        return orchestrator.onPush(PushNormalizer.normalize(forge, EventCodec.dataTree(event)), cause);
+    }
+
+    private List<CloudEvent> command(Command command, CloudEvent event, Cause cause) {
+        var c = EventCodec.data(event, Payloads.RunCommand.class);
+        Run run = run(c.runId() != null ? c.runId() : subject(event), event);
+        if (run == null) {
+            return List.of();
+        }
+        return new ArrayList<>(orchestrator.command(run, command, c.by(), c.reason(), cause).events());
+    }
+
+    /** The run an event is about, locked for this transaction; null (recorded in the log) when unknown. */
+    private Run run(UUID runId, CloudEvent event) {
+        if (runId == null) {
+            throw new BadEventException(event.getType() + " needs data.runId");
+        }
+        Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
+        if (run == null) {
+            LOG.warnf("%s %s names run %s, which does not exist: ignored", event.getType(), event.getId(), runId);
+        }
+        return run;
+    }
+
+    private static UUID subject(CloudEvent event) {
+        try {
+            return event.getSubject() == null ? null : UUID.fromString(event.getSubject());
+        } catch (IllegalArgumentException e) {
+            throw new BadEventException("subject '" + event.getSubject() + "' is not a run id");
+        }
+    }
+
+}

@@ -1,0 +1,414 @@
+package dev.sluice.route.orchestration;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.cloudevents.CloudEvent;
+import io.quarkus.hibernate.orm.panache.Panache;
+import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventTypes;
+import dev.sluice.events.Payloads;
+import dev.sluice.events.Payloads.AnalysisCompleted;
+import dev.sluice.events.Payloads.DeploymentCompleted;
+import dev.sluice.events.Payloads.DeploymentProgressed;
+import dev.sluice.events.Payloads.Push;
+import dev.sluice.events.Payloads.StepFailed;
+import dev.sluice.events.Payloads.ValidationCompleted;
+import dev.sluice.route.intake.PushNormalizer;
+import dev.sluice.run.Run;
+import dev.sluice.run.RunEvent;
+import dev.sluice.run.RunState;
+import dev.sluice.run.RunTransitions;
+import dev.sluice.run.RunTransitions.Cause;
+import dev.sluice.settings.ResolvedSettings;
+
+/**
+ * What comes next for a run: the one place that reacts to pushes, stage results, commands and ticks.
+ * Each method runs inside the caller's transaction and returns the events to emit (the first is the
+ * HTTP reply when there is one; the rest go to the outbox).
+ */
+@ApplicationScoped
+public class RunOrchestrator {
+    private static final Logger LOG = Logger.getLogger(RunOrchestrator.class);
+    public static final String FUNCTION = "route";
+
+    @Inject
+    RouteConfig config;
+
+    // ---- pushes ------------------------------------------------------------------------------
+
+    /** Starts a run for a push (superseding older waiting runs of the same ref); a deletion starts none. */
+    public List<CloudEvent> onPush(Push push, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (PushNormalizer.isDeletion(push)) {
+            LOG.infof("push deleting %s in %s acknowledged: no run", push.ref(), push.repository().url());
+            return out;
+        }
+        Instant now = Instant.now();
+        Run run = new Run();
+        run.id = UUID.randomUUID();
+        run.repositoryUrl = push.repository().url();
+        run.repositoryName = push.repository().name();
+        run.ref = push.ref();
+        run.branch = push.ref().startsWith("refs/heads/") ? push.ref().substring(11) : null;
+        run.tag = push.ref().startsWith("refs/tags/") ? push.ref().substring(10) : null;
+        run.beforeSha = PushNormalizer.isNewRef(push) ? null : push.before();
+        run.afterSha = push.after();
+        run.pusher = push.pusher();
+        run.forced = Boolean.TRUE.equals(push.forced());
+        run.causeEventId = cause.eventId();
+        run.createdAt = now;
+        RunTransitions.start(run, "push of " + run.shortSha() + " to " + push.ref() + (push.pusher() == null ? "" : " by " + push.pusher()), cause);
+
+        out.add(null); // the reply slot: the analysis request, set below
+        List<Run> older = Run.list("repositoryUrl = ?1 and ref = ?2 and id <> ?3 and state in ?4",
+                run.repositoryUrl, run.ref, run.id, RunState.SUPERSEDABLE);
+        for (Run o : older) {
+            if (o.createdAt.isAfter(now)) {
+                continue;
+            }
+            finish(o, RunState.SUPERSEDED, "superseded by run " + run.id + " (" + run.shortSha() + ")", cause, out);
+        }
+        out.set(0, startStage(run, RunState.ANALYZING, "analysis requested", cause));
+        return out;
+    }
+
+    // ---- stage results -----------------------------------------------------------------------
+
+    public List<CloudEvent> onAnalysisCompleted(Run run, AnalysisCompleted r, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (stale(run, RunState.ANALYZING, r.attempt(), cause)) {
+            return out;
+        }
+        run.analysisSummary = json(r);
+        run.decision = r.decision() == null ? null : r.decision().name();
+        run.riskScore = r.riskScore();
+        ResolvedSettings s = r.settings();
+        if (s != null) {
+            run.settingsJson = json(s);
+            run.environment = s.environment();
+            run.namespace = s.namespace();
+            run.strategy = s.strategy();
+            run.approval = s.approval();
+        }
+        applied(run, cause, "analysis: " + run.decision + ", risk " + r.riskScore());
+        String factors = r.factors() == null || r.factors().isEmpty() ? "" : ": " + String.join("; ", r.factors());
+        if (r.decision() == null) {
+            finish(run, RunState.FAILED, "analysis replied without a decision", cause, out);
+        } else if (r.decision() == Payloads.Decision.REJECT) {
+            finish(run, RunState.REJECTED, "analysis rejected the change (risk " + r.riskScore() + ")" + factors, cause, out);
+        } else {
+            out.add(startStage(run, RunState.VALIDATING, "analysis " + r.decision().name().toLowerCase().replace('_', ' ')
+                    + " (risk " + r.riskScore() + ")", cause));
+        }
+        return out;
+    }
+
+    public List<CloudEvent> onValidationCompleted(Run run, ValidationCompleted r, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (stale(run, RunState.VALIDATING, r.attempt(), cause)) {
+            return out;
+        }
+        run.validationSummary = json(r);
+        applied(run, cause, "validation " + (r.passed() ? "passed" : "failed"));
+        if (!r.passed()) {
+            finish(run, RunState.FAILED, "validation failed: " + r.summary(), cause, out);
+        } else if (run.environment == null) {
+            finish(run, RunState.SUCCEEDED, "ref " + run.ref + " maps to no environment: analysed and validated, not deployed", cause, out);
+        } else if ("NEEDS_REVIEW".equals(run.decision)) {
+            RunTransitions.move(run, RunState.AWAITING_APPROVAL, "analysis asks for review (risk " + run.riskScore
+                    + "); validation passed", cause);
+        } else if ("manual".equals(run.approval)) {
+            RunTransitions.move(run, RunState.AWAITING_APPROVAL, "environment " + run.environment + " needs manual approval", cause);
+        } else {
+            queue(run, "validation passed: " + r.summary(), cause, out);
+        }
+        run.stageStartedAt = Instant.now();
+        return out;
+    }
+
+    public List<CloudEvent> onDeploymentProgressed(Run run, DeploymentProgressed r, Cause cause) {
+        if (stale(run, RunState.DEPLOYING, r.attempt(), cause)) {
+            return new ArrayList<>();
+        }
+        run.deploymentSummary = json(r);
+        run.releaseId = r.releaseId();
+        run.updatedAt = Instant.now();
+        applied(run, cause, "deployment step " + r.step() + ": " + r.trafficPercent() + "% traffic, health " + r.health());
+        return new ArrayList<>();
+    }
+
+    public List<CloudEvent> onDeploymentCompleted(Run run, DeploymentCompleted r, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (stale(run, RunState.DEPLOYING, r.attempt(), cause)) {
+            return out;
+        }
+        run.deploymentSummary = json(r);
+        run.releaseId = r.releaseId();
+        applied(run, cause, "deployment " + r.outcome());
+        String reason = r.reason() == null ? "" : ": " + r.reason();
+        if (r.outcome() == Payloads.Outcome.VERIFIED) {
+            finish(run, RunState.SUCCEEDED, "release " + r.releaseId() + " verified in " + run.environment + reason, cause, out);
+        } else if (r.outcome() == Payloads.Outcome.ROLLED_BACK) {
+            finish(run, RunState.ROLLED_BACK, "release " + r.releaseId() + " rolled back" + reason, cause, out);
+        } else {
+            finish(run, RunState.FAILED, "deployment failed" + reason, cause, out);
+        }
+        out.addAll(startNext(run.environment, cause));
+        return out;
+    }
+
+    public List<CloudEvent> onStepFailed(Run run, StepFailed r, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        RunState expected = switch (r.stage() == null ? "" : r.stage()) {
+            case "analysis" -> RunState.ANALYZING;
+            case "validation" -> RunState.VALIDATING;
+            case "deployment" -> RunState.DEPLOYING;
+            default -> null;
+        };
+        if (expected == null) {
+            throw new dev.sluice.events.BadEventException("step.failed names an unknown stage '" + r.stage()
+                    + "': use analysis, validation or deployment");
+        }
+        if (stale(run, expected, r.attempt(), cause)) {
+            return out;
+        }
+        int max = config.retry().maxAttempts();
+        if (r.retryable() && run.attempt < max) {
+            Duration delay = config.retry().baseDelay().multipliedBy(1L << Math.min(run.attempt - 1, 16));
+            run.retryAt = Instant.now().plus(delay);
+            run.updatedAt = Instant.now();
+            applied(run, cause, r.stage() + " attempt " + run.attempt + " of " + max + " failed (" + r.error()
+                    + "): retry after " + delay.toSeconds() + "s");
+            return out;
+        }
+        applied(run, cause, r.stage() + " failed: " + r.error());
+        String why = r.retryable() ? " (after " + run.attempt + " attempts)" : "";
+        finish(run, RunState.FAILED, r.stage() + " failed" + why + ": " + r.error(), cause, out);
+        if (expected == RunState.DEPLOYING) {
+            out.addAll(startNext(run.environment, cause));
+        }
+        return out;
+    }
+
+    // ---- commands ----------------------------------------------------------------------------
+
+    public enum Command {
+        APPROVE, REJECT, CANCEL
+    }
+
+    /** The outcome of a command: applied, or refused with why. */
+    public record CommandResult(boolean applied, String refusal, List<CloudEvent> events) {
+    }
+
+    public CommandResult command(Run run, Command command, String by, String reason, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        String who = (by == null || by.isBlank() ? "someone" : by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        RunState before = run.state;
+        boolean ok = switch (command) {
+            case APPROVE -> before == RunState.AWAITING_APPROVAL && queue(run, "approved by " + who, cause, out);
+            case REJECT -> before == RunState.AWAITING_APPROVAL && finish(run, RunState.REJECTED, "rejected by " + who, cause, out);
+            case CANCEL -> !before.isFinal() && finish(run, RunState.CANCELLED, "cancelled by " + who, cause, out);
+        };
+        if (!ok) {
+            String refusal = command.name().toLowerCase() + " is not possible: run is " + before
+                    + (command == Command.CANCEL ? " (final)" : "; it needs " + RunState.AWAITING_APPROVAL);
+            RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.REFUSED, refusal);
+            return new CommandResult(false, refusal, out);
+        }
+        if (command == Command.CANCEL && before == RunState.DEPLOYING) {
+            out.addAll(startNext(run.environment, cause));
+        }
+        return new CommandResult(true, null, out);
+    }
+
+    // ---- ticks -------------------------------------------------------------------------------
+
+    /** Retries that are due, stages that timed out, queues that can move, canaries to step. */
+    public List<CloudEvent> onTick(Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        Instant now = Instant.now();
+        for (Run run : Run.<Run> list("retryAt <= ?1 and state in ?2 order by retryAt", now,
+                List.of(RunState.ANALYZING, RunState.VALIDATING, RunState.DEPLOYING))) {
+            out.add(retry(run, cause));
+        }
+        timeouts(now, cause, out);
+        for (Run run : Run.<Run> list("state = ?1 and releaseId is not null and retryAt is null", RunState.DEPLOYING)) {
+            out.add(EventCodec.event(EventTypes.DEPLOYMENT_CHECK, FUNCTION, run.id,
+                    new Payloads.DeploymentCheck(run.id, run.attempt, run.releaseId)));
+        }
+        List<String> waiting = Panache.getEntityManager()
+                .createQuery("select distinct r.environment from Run r where r.state = :s", String.class)
+                .setParameter("s", RunState.QUEUED).getResultList();
+        for (String env : waiting) {
+            out.addAll(startNext(env, cause));
+        }
+        return out;
+    }
+
+    private void timeouts(Instant now, Cause cause, List<CloudEvent> out) {
+        Map<RunState, Duration> limits = Map.of(
+                RunState.RECEIVED, config.timeout().analysis(),
+                RunState.ANALYZING, config.timeout().analysis(),
+                RunState.VALIDATING, config.timeout().validation(),
+                RunState.DEPLOYING, config.timeout().deployment(),
+                RunState.AWAITING_APPROVAL, config.timeout().approval(),
+                RunState.QUEUED, config.timeout().queued());
+        for (var e : limits.entrySet()) {
+            Instant cutoff = now.minus(e.getValue());
+            for (Run run : Run.<Run> list("state = ?1 and coalesce(stageStartedAt, updatedAt) < ?2 and retryAt is null",
+                    e.getKey(), cutoff)) {
+                String stage = e.getKey().name().toLowerCase().replace('_', ' ');
+                finish(run, RunState.FAILED, "timed out: " + stage + " took longer than " + human(e.getValue()), cause, out);
+                if (e.getKey() == RunState.DEPLOYING) {
+                    out.addAll(startNext(run.environment, cause));
+                }
+            }
+        }
+    }
+
+    private CloudEvent retry(Run run, Cause cause) {
+        run.attempt++;
+        run.retryAt = null;
+        run.stageStartedAt = Instant.now();
+        run.updatedAt = run.stageStartedAt;
+        applied(run, cause, run.state + ": attempt " + run.attempt + " requested");
+        return request(run);
+    }
+
+    // ---- dead letters --------------------------------------------------------------------------
+
+    public List<CloudEvent> onUndeliverable(Run run, String what, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        RunState before = run.state;
+        if (before.isFinal()) {
+            RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.IGNORED,
+                    "dead letter for a final run: " + what);
+            return out;
+        }
+        finish(run, RunState.FAILED, what, cause, out);
+        if (before == RunState.DEPLOYING) {
+            out.addAll(startNext(run.environment, cause));
+        }
+        return out;
+    }
+
+    // ---- the queue ---------------------------------------------------------------------------
+
+    private boolean queue(Run run, String reason, Cause cause, List<CloudEvent> out) {
+        if (!RunTransitions.move(run, RunState.QUEUED, reason, cause)) {
+            return false;
+        }
+        run.stageStartedAt = Instant.now();
+        out.addAll(startNext(run.environment, cause));
+        return true;
+    }
+
+    /**
+     * Starts the oldest queued run of an environment when none is deploying there. A transaction-scoped
+     * advisory lock on the environment makes "one deployment at a time" hold across concurrent events.
+     */
+    List<CloudEvent> startNext(String environment, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (environment == null) {
+            return out;
+        }
+        Panache.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:env))")
+                .setParameter("env", "sluice-environment:" + environment).getSingleResult();
+        Panache.getEntityManager().flush();
+        long deploying = Run.count("environment = ?1 and state = ?2", environment, RunState.DEPLOYING);
+        if (deploying > 0) {
+            return out;
+        }
+        Run next = Run.<Run> find("environment = ?1 and state = ?2 order by createdAt", environment, RunState.QUEUED).firstResult();
+        if (next != null) {
+            out.add(startStage(next, RunState.DEPLOYING, "deploying to " + environment + " (namespace " + next.namespace
+                    + ", " + next.strategy + ")", cause));
+        }
+        return out;
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private CloudEvent startStage(Run run, RunState stage, String reason, Cause cause) {
+        RunTransitions.move(run, stage, reason, cause);
+        run.attempt = 1;
+        run.retryAt = null;
+        run.stageStartedAt = Instant.now();
+        return request(run);
+    }
+
+    /** The request event of the run's current stage, for its current attempt. */
+    CloudEvent request(Run run) {
+        return switch (run.state) {
+            case ANALYZING -> EventCodec.event(EventTypes.ANALYSIS_REQUESTED, FUNCTION, run.id,
+                    new Payloads.AnalysisRequested(run.id, run.attempt, run.repositoryUrl, run.ref, run.beforeSha, run.afterSha, run.forced));
+            case VALIDATING -> EventCodec.event(EventTypes.VALIDATION_REQUESTED, FUNCTION, run.id,
+                    new Payloads.ValidationRequested(run.id, run.attempt, run.repositoryUrl, run.afterSha, run.environment, run.namespace));
+            case DEPLOYING -> EventCodec.event(EventTypes.DEPLOYMENT_REQUESTED, FUNCTION, run.id,
+                    new Payloads.DeploymentRequested(run.id, run.attempt, run.repositoryUrl, run.environment, run.namespace,
+                            run.afterSha, run.strategy));
+            default -> throw new IllegalStateException("no request for a run in " + run.state);
+        };
+    }
+
+    /** Moves to a final state and announces it with dev.sluice.run.finished. */
+    private boolean finish(Run run, RunState state, String reason, Cause cause, List<CloudEvent> out) {
+        if (!RunTransitions.move(run, state, reason, cause)) {
+            return false;
+        }
+        out.add(EventCodec.event(EventTypes.RUN_FINISHED, FUNCTION, run.id, new Payloads.RunFinished(run.id, state.name(),
+                reason, run.repositoryUrl, run.ref, run.afterSha, run.environment)));
+        return true;
+    }
+
+    /** A result that does not answer the run's outstanding request is recorded and ignored. */
+    private boolean stale(Run run, RunState expected, int attempt, Cause cause) {
+        if (run.state == expected && run.attempt == attempt && run.retryAt == null) {
+            return false;
+        }
+        String why = run.state != expected
+                ? "run is " + run.state + ", not " + expected
+                : run.retryAt != null ? "attempt " + attempt + " already failed; a retry is scheduled"
+                : "answers attempt " + attempt + ", the run waits for attempt " + run.attempt;
+        RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.IGNORED, "stale result: " + why);
+        LOG.debugf("run %s: stale %s ignored (%s)", run.id, cause.eventType(), why);
+        return true;
+    }
+
+    private static void applied(Run run, Cause cause, String detail) {
+        RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.APPLIED, detail);
+    }
+
+    private static String json(Object o) {
+        try {
+            return EventCodec.json().writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String human(Duration d) {
+        if (d.toDays() > 0 && d.toHours() % 24 == 0) {
+            return d.toDays() + "d";
+        }
+        if (d.toHours() > 0 && d.toMinutes() % 60 == 0) {
+            return d.toHours() + "h";
+        }
+        if (d.toMinutes() > 0 && d.toSeconds() % 60 == 0) {
+            return d.toMinutes() + "m";
+        }
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sluice.route;
+
+import static io.restassured.RestAssured.given;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.restassured.response.Response;
+import dev.sluice.delivery.OutboxEvent;
+import dev.sluice.events.EventTypes;
+import dev.sluice.run.Run;
+import dev.sluice.run.RunState;
+import dev.sluice.run.RunTransition;
+
+/** Shared steps of route's tests: real CloudEvents over HTTP, then a look at what route stored. */
+final class RouteTestSupport {
+    private RouteTestSupport() {
+    }
+
+    static final String SETTINGS_PROD = "{\"environment\":\"production\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}";
+
+    static String sha() {
+        return (UUID.randomUUID().toString() + UUID.randomUUID()).replace("-", "").substring(0, 40);
+    }
+
+    static Response push(String repo, String ref, String after) {
+        return given().contentType("application/json")
+                .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", EventTypes.PUSH).header("ce-source", "/test")
+                .body("{\"repository\":{\"url\":\"" + repo + "\",\"name\":\"r\"},\"ref\":\"" + ref + "\",\"before\":\""
+                        + "0".repeat(40) + "\",\"after\":\"" + after + "\",\"commits\":[],\"pusher\":\"ann\"}")
+                .post("/");
+    }
+
+    /** Pushes and returns the new run's id, read from the analysis request's subject. */
+    static UUID startRun(String repo, String ref) {
+        Response r = push(repo, ref, sha());
+        r.then().statusCode(200);
+        return UUID.fromString(r.header("ce-subject"));
+    }
+
+    static Response result(String type, String data) {
+        return given().contentType("application/json")
+                .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", type).header("ce-source", "/test/stage")
+                .body(data).post("/");
+    }
+
+    static Response analysis(UUID run, int attempt, String decision, String settings) {
+        return result(EventTypes.ANALYSIS_COMPLETED, "{\"runId\":\"" + run + "\",\"attempt\":" + attempt + ",\"decision\":\""
+                + decision + "\",\"riskScore\":" + (decision.equals("REJECT") ? 100 : 10)
+                + ",\"confidence\":0.9,\"factors\":[\"f1\"],\"settings\":" + settings + "}");
+    }
+
+    static Response validation(UUID run, int attempt, boolean passed, String summary) {
+        return result(EventTypes.VALIDATION_COMPLETED, "{\"runId\":\"" + run + "\",\"attempt\":" + attempt + ",\"passed\":" + passed
+                + ",\"counts\":{\"error\":" + (passed ? 0 : 1) + "},\"summary\":\"" + summary + "\"}");
+    }
+
+    static Response deployment(UUID run, int attempt, String outcome) {
+        return result(EventTypes.DEPLOYMENT_COMPLETED, "{\"runId\":\"" + run + "\",\"attempt\":" + attempt + ",\"outcome\":\""
+                + outcome + "\",\"releaseId\":\"rel-1\",\"reason\":\"test\"}");
+    }
+
+    static Run run(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> Run.findById(id));
+    }
+
+    static RunState state(UUID id) {
+        return run(id).state;
+    }
+
+    static List<RunState> path(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> RunTransition.of(id).stream().map(t -> t.toState).toList());
+    }
+
+    static long runCount() {
+        return QuarkusTransaction.requiringNew().call(() -> Run.count());
+    }
+
+    static List<OutboxEvent> outbox(String type) {
+        return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent> list("eventType = ?1 order by id", type));
+    }
+
+    /** ../shared/fixtures beside the repository (where CI puts it), found from the module directory up. */
+    static Path fixture(String relative) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("shared/fixtures").resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("fixture " + relative + " not found above " + Path.of("").toAbsolutePath());
+    }
+}

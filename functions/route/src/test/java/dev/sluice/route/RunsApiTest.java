@@ -1,0 +1,81 @@
+package dev.sluice.route;
+
+import static dev.sluice.route.RouteTestSupport.*;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import dev.sluice.report.StageReport;
+import dev.sluice.testing.PostgresTestResource;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class RunsApiTest {
+
+    @Test
+    void runsAreListedNewestFirstFilteredAndPaged() {
+        String repo = "/repos/" + UUID.randomUUID();
+        UUID a = startRun(repo, "refs/heads/one");
+        UUID b = startRun(repo, "refs/heads/two");
+        UUID c = startRun(repo, "refs/heads/two");
+        given().queryParam("repository", repo).get("/runs").then().statusCode(200)
+                .body("total", is(3)).body("items.id", contains(c.toString(), b.toString(), a.toString()));
+        given().queryParam("repository", repo).queryParam("branch", "two").queryParam("state", "superseded").get("/runs")
+                .then().body("items.id", contains(b.toString()));
+        given().queryParam("repository", repo).queryParam("size", 1).queryParam("page", 1).get("/runs")
+                .then().body("items.id", contains(b.toString())).body("page", is(1)).body("size", is(1));
+    }
+
+    @Test
+    void badFiltersAndIdsGet400AndUnknownRuns404WithJson() {
+        given().queryParam("state", "SLEEPING").get("/runs").then().statusCode(400).body("error", containsString("SLEEPING"))
+                .body("states", hasItem("QUEUED"));
+        given().queryParam("size", 0).get("/runs").then().statusCode(400);
+        given().queryParam("page", "x").get("/runs").then().statusCode(400);
+        given().get("/runs/not-a-uuid").then().statusCode(400).body("error", containsString("not a run id"));
+        given().get("/runs/" + UUID.randomUUID()).then().statusCode(404).body("error", containsString("no run"));
+        given().post("/runs/" + UUID.randomUUID() + "/approve").then().statusCode(404);
+    }
+
+    @Test
+    void approvingARunThatIsNotWaitingIsRefusedWith409AndRecorded() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        given().post("/runs/" + run + "/approve").then().statusCode(409)
+                .body("error", containsString("run is ANALYZING")).body("run.state", is("ANALYZING"));
+        given().get("/runs/" + run).then().body("events.outcome", hasItem("REFUSED"));
+        given().contentType("application/json").body("[1]").post("/runs/" + run + "/cancel").then().statusCode(400);
+        given().contentType("application/json").body("{bad").post("/runs/" + run + "/cancel").then().statusCode(400);
+    }
+
+    @Test
+    void stageReportsAreServedWholeAnd404UntilWritten() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        given().get("/runs/" + run + "/analysis").then().statusCode(404).body("error", containsString("no analysis report"));
+        QuarkusTransaction.requiringNew().run(() -> StageReport.save(run, StageReport.ANALYSIS, 1,
+                java.util.Map.of("decision", "APPROVE", "files", java.util.List.of("a.java"))));
+        given().get("/runs/" + run + "/analysis").then().statusCode(200).body("decision", is("APPROVE")).body("files[0]", is("a.java"));
+        given().get("/runs/" + run + "/validation").then().statusCode(404);
+        given().get("/runs/" + run + "/deployment").then().statusCode(404);
+    }
+
+    @Test
+    void anUndeliverableEventFailsItsRunSayingWhereItCouldNotGo() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        String body = "{\"runId\":\"" + run + "\",\"attempt\":1}";
+        given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", "dl-" + run)
+                .header("ce-type", "dev.sluice.analysis.requested").header("ce-source", "/sluice/route").header("ce-subject", run.toString())
+                .header("ce-knativeerrordest", "http://sluice-analyze.sluice.svc/").header("ce-knativeerrorcode", "503")
+                .header("ce-knativeerrordata", java.util.Base64.getEncoder().encodeToString("overloaded".getBytes()))
+                .body(body).post("/dead-letter").then().statusCode(200).body("stored", is(true));
+        given().get("/runs/" + run).then().body("state", is("FAILED"))
+                .body("reason", allOf(containsString("dev.sluice.analysis.requested"), containsString("sluice-analyze"),
+                        containsString("503"), containsString("overloaded")));
+        given().get("/dead-letter").then().statusCode(200).body("eventId", hasItem("dl-" + run));
+    }
+}
