@@ -1,0 +1,194 @@
+package dev.sluice.local.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged local pipeline (local/target/quarkus-app/quarkus-run.jar) as a real child process, so tests
+ * can push through it over HTTP and kill it in the middle of a run.
+ */
+final class LocalProcess implements AutoCloseable {
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+    private long startedAtNanos;
+    private long readyAfterMillis;
+
+    LocalProcess(Path dataDir) {
+        this(dataDir, freePort());
+    }
+
+    LocalProcess(Path dataDir, int port) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-" + port + ".log");
+    }
+
+    static Path jar() {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the package phase first (mvn verify does)");
+        }
+        return jar;
+    }
+
+    LocalProcess start() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dquarkus.http.port=" + port,
+                "-Dsluice.local.data-dir=" + dataDir,
+                // fast ticks so retries and timeouts are exercised quickly
+                "-Dsluice.local.tick-interval=2s",
+                "-jar", jar().toString()));
+        try {
+            startedAtNanos = System.nanoTime();
+            process = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        awaitReady();
+        readyAfterMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
+        return this;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("local pipeline exited with " + process.exitValue() + "; log: " + tail());
+            }
+            try {
+                HttpResponse<String> r = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException("local pipeline not ready after 90 s; log: " + tail());
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long readyAfterMillis() {
+        return readyAfterMillis;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Resident memory of the process in KiB, from /proc. */
+    long residentKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Kills the process at once (SIGKILL): nothing gets to shut down cleanly. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        killOrphanedPostgres();
+    }
+
+    /** An embedded PostgreSQL outlives a SIGKILLed JVM; a crash of the machine would not leave it, so end it too. */
+    private void killOrphanedPostgres() {
+        List<Path> pidFiles;
+        try (var walk = Files.walk(dataDir, 3)) {
+            pidFiles = walk.filter(p -> p.getFileName().toString().equals("postmaster.pid")).toList();
+        } catch (IOException e) {
+            return;
+        }
+        for (Path candidate : pidFiles) {
+            if (Files.exists(candidate)) {
+                try {
+                    long pid = Long.parseLong(Files.readAllLines(candidate).get(0).trim());
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    for (int i = 0; i < 50 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); i++) {
+                        sleep(100);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // nothing to end
+                }
+            }
+        }
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.sluice.local.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.sluice.testing.TestRepository;
+
+/**
+ * The whole pipeline, end to end, through the packaged local process: real CloudEvents into its broker,
+ * real git repositories, the embedded PostgreSQL, and real process restarts.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE";
+
+    private Path dataDir;
+    private LocalProcess pipeline;
+
+    @BeforeAll
+    void start() throws IOException {
+        dataDir = Files.createTempDirectory("sluice-e2e").resolve("data");
+        pipeline = new LocalProcess(dataDir).start();
+        System.out.printf("local pipeline ready after %d ms, resident memory %d MiB%n", pipeline.readyAfterMillis(),
+                pipeline.residentKib() / 1024);
+    }
+
+    @AfterAll
+    void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+    }
+
+    // ---- the scenarios of the foundation issue ----------------------------------------------------
+
+    @Test
+    void aPushOfTheExampleReachesSucceededInPlanModeWithItsTransitionsInOrder() {
+        try (TestRepository repo = exampleRepository()) {
+            String sha = repo.commitFolder("the example", examplePath());
+            long t0 = System.nanoTime();
+            push(repo.url(), "refs/heads/main", null, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("example push to SUCCEEDED: %d ms%n", ms);
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("SUCCEEDED");
+            assertThat(states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "QUEUED", "DEPLOYING", "SUCCEEDED");
+            assertThat(run.path("environment").asText()).isEqualTo("production");
+            JsonNode deployment = get("/runs/" + run.path("id").asText() + "/deployment");
+            assertThat(deployment.toString()).contains("hello").contains("shop");
+        }
+    }
+
+    @Test
+    void aPushThatAddsAnAwsAccessKeyEndsRejected() {
+        try (TestRepository repo = exampleRepository()) {
+            String base = repo.commitFolder("the example", examplePath());
+            String sha = repo.commit("add config", Map.of("src/config.py", "AWS_ACCESS_KEY_ID = \"" + AWS_KEY + "\"\n"));
+            push(repo.url(), "refs/heads/main", base, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("REJECTED");
+            JsonNode analysis = get("/runs/" + run.path("id").asText() + "/analysis");
+            assertThat(analysis.toString()).contains("src/config.py").doesNotContain(AWS_KEY);
+        }
+    }
+
+    @Test
+    void aPushWithAManifestThatDoesNotParseEndsFailedNamingTheFileAndLine() {
+        try (TestRepository repo = exampleRepository()) {
+            String base = repo.commitFolder("the example", examplePath());
+            String sha = repo.commit("broken manifest", Map.of("k8s/broken.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: [unclosed\n"));
+            push(repo.url(), "refs/heads/main", base, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("FAILED");
+            assertThat(run.path("reason").asText()).contains("k8s/broken.yaml:");
+            assertThat(run.path("reason").asText()).containsPattern("k8s/broken\\.yaml:\\d+");
+        }
+    }
+
+    @Test
+    void theSamePushEventDeliveredTwiceMakesOneRun() {
+        try (TestRepository repo = exampleRepository()) {
+            String sha = repo.commitFolder("the example", examplePath());
+            String id = UUID.randomUUID().toString();
+            push(id, repo.url(), "refs/heads/main", null, sha);
+            push(id, repo.url(), "refs/heads/main", null, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            LocalProcess.sleep(1000);
+            assertThat(get("/runs?repository=" + repo.url()).path("total").asInt()).isEqualTo(1);
+            assertThat(run.path("state").asText()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aStaleResultChangesNothing() {
+        try (TestRepository repo = exampleRepository()) {
+            String sha = repo.commitFolder("the example", examplePath());
+            push(repo.url(), "refs/heads/main", null, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            String id = run.path("id").asText();
+            String staleId = UUID.randomUUID().toString();
+            post("/broker", Map.of("ce-specversion", "1.0", "ce-id", staleId, "ce-type", "dev.sluice.analysis.completed",
+                    "ce-source", "/sluice/analyze", "ce-subject", id, "Content-Type", "application/json"),
+                    "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":100,\"confidence\":1,\"factors\":[\"late\"]}");
+            JsonNode after = awaitUntil(() -> get("/runs/" + id), r -> r.path("events").toString().contains(staleId), Duration.ofSeconds(30));
+            assertThat(after.path("state").asText()).isEqualTo("SUCCEEDED");
+            assertThat(states(after)).isEqualTo(states(run));
+            assertThat(after.path("events").toString()).contains("IGNORED").contains("stale result");
+        }
+    }
+
+    @Test
+    void aNewerPushSupersedesAnOlderRunThatIsStillWaiting() {
+        try (TestRepository repo = exampleRepository()) {
+            String base = repo.commitFolder("the example", examplePath());
+            String manual = Files.readString(examplePath().resolve(".sluice.yaml")).replace("approval: auto", "approval: manual");
+            String first = repo.commit("wait for a person", Map.of(".sluice.yaml", manual));
+            push(repo.url(), "refs/heads/main", base, first);
+            String firstRun = runOf(repo.url(), first);
+            awaitUntil(() -> get("/runs/" + firstRun), r -> r.path("state").asText().equals("AWAITING_APPROVAL"), Duration.ofSeconds(60));
+
+            String second = repo.commit("a newer change", Map.of("src/extra.py", "X = 1\n"));
+            push(repo.url(), "refs/heads/main", first, second);
+            String secondRun = runOf(repo.url(), second);
+            JsonNode older = awaitFinal(firstRun);
+            assertThat(older.path("state").asText()).isEqualTo("SUPERSEDED");
+            assertThat(older.path("reason").asText()).contains(secondRun);
+            awaitUntil(() -> get("/runs/" + secondRun), r -> r.path("state").asText().equals("AWAITING_APPROVAL"), Duration.ofSeconds(60));
+            post("/runs/" + secondRun + "/approve", Map.of("Content-Type", "application/json"), "{\"by\":\"e2e\"}");
+            assertThat(awaitFinal(secondRun).path("state").asText()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aRestartOfTheLocalProcessInTheMiddleOfRunsLosesNothing() throws IOException {
+        try (TestRepository repo = exampleRepository(); TestRepository waiting = exampleRepository()) {
+            // one run parked for a person, one killed in flight
+            String base = waiting.commitFolder("the example", examplePath());
+            String manual = Files.readString(examplePath().resolve(".sluice.yaml")).replace("approval: auto", "approval: manual");
+            String parked = waiting.commit("manual", Map.of(".sluice.yaml", manual));
+            push(waiting.url(), "refs/heads/main", base, parked);
+            String parkedRun = runOf(waiting.url(), parked);
+            awaitUntil(() -> get("/runs/" + parkedRun), r -> r.path("state").asText().equals("AWAITING_APPROVAL"), Duration.ofSeconds(60));
+
+            String sha = repo.commitFolder("the example", examplePath());
+            push(repo.url(), "refs/heads/main", null, sha);
+            pipeline.kill();
+
+            // the same data dir and port, as a restarted laptop process would have
+            pipeline = new LocalProcess(dataDir, pipeline.port()).start();
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("SUCCEEDED");
+            assertThat(states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "QUEUED", "DEPLOYING", "SUCCEEDED");
+
+            assertThat(get("/runs/" + parkedRun).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+            post("/runs/" + parkedRun + "/approve", Map.of("Content-Type", "application/json"), "{\"by\":\"e2e\"}");
+            assertThat(awaitFinal(parkedRun).path("state").asText()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    static Path examplePath() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("examples/hello");
+            if (Files.exists(candidate.resolve(".sluice.yaml"))) {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("examples/hello not found");
+    }
+
+    private static TestRepository exampleRepository() {
+        return TestRepository.create();
+    }
+
+    private void push(String url, String ref, String before, String after) {
+        push(UUID.randomUUID().toString(), url, ref, before, after);
+    }
+
+    private void push(String id, String url, String ref, String before, String after) {
+        String data = "{\"repository\":{\"url\":\"" + url + "\",\"name\":\"hello\"},\"ref\":\"" + ref + "\",\"before\":"
+                + (before == null ? "\"" + "0".repeat(40) + "\"" : "\"" + before + "\"") + ",\"after\":\"" + after
+                + "\",\"commits\":[],\"pusher\":\"e2e\"}";
+        HttpResponse<String> r = post("/broker", Map.of("ce-specversion", "1.0", "ce-id", id, "ce-type", "dev.sluice.push",
+                "ce-source", "/e2e", "Content-Type", "application/json"), data);
+        assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+    }
+
+    /** The id of the run for a pushed commit, once route has created it. */
+    private String runOf(String url, String sha) {
+        JsonNode found = awaitUntil(() -> get("/runs?repository=" + url + "&size=200"), list -> {
+            for (JsonNode item : list.path("items")) {
+                if (item.path("sha").asText().equals(sha)) {
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(60));
+        for (JsonNode item : found.path("items")) {
+            if (item.path("sha").asText().equals(sha)) {
+                return item.path("id").asText();
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private JsonNode awaitFinal(String runId) {
+        return awaitUntil(() -> get("/runs/" + runId), r -> r.path("finished").asBoolean(), Duration.ofSeconds(90));
+    }
+
+    private JsonNode awaitUntil(java.util.function.Supplier<JsonNode> probe, java.util.function.Predicate<JsonNode> done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = probe.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            LocalProcess.sleep(100);
+        }
+        throw new AssertionError("condition not reached within " + limit + "; last: " + last + "\n" + pipeline.tail());
+    }
+
+    private JsonNode get(String path) {
+        try {
+            HttpResponse<String> r = LocalProcess.Http.CLIENT.send(HttpRequest.newBuilder(URI.create(pipeline.base() + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> post(String path, Map<String, String> headers, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pipeline.base() + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        try {
+            return LocalProcess.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> states(JsonNode run) {
+        List<String> s = new ArrayList<>();
+        run.path("transitions").forEach(t -> s.add(t.path("to").asText()));
+        return s;
+    }
+
+    private static String describe(JsonNode run) {
+        return run.path("state").asText() + ": " + run.path("reason").asText() + " " + run.path("transitions");
+    }
+}
