@@ -1,0 +1,22 @@
+package dev.sluice;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** ../shared/fixtures beside the repository, found from the module directory up. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    public static Path path(String relative) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("shared/fixtures").resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("fixture " + relative + " not found above " + Path.of("").toAbsolutePath());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sluice.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class SluiceSettingsTest {
+    @Test
+    void aRepositoryWithoutTheFileDeploysMainToProductionByDefault() {
+        SluiceSettings s = SluiceSettings.defaults();
+        assertThat(s.resolve("refs/heads/main").environment()).isEqualTo("production");
+        assertThat(s.resolve("refs/heads/main").canary().steps()).containsExactly(10, 25, 50, 75, 100);
+        assertThat(s.resolve("refs/heads/feature").environment()).isNull();
+        assertThat(s.manifests()).isEqualTo(SluiceSettings.DEFAULT_MANIFESTS);
+        assertThat(s.risk().approveBelow()).isEqualTo(40);
+    }
+
+    @Test
+    void branchAndTagPatternsPickTheEnvironment() {
+        SluiceSettings s = SluiceSettings.parse("""
+                environments:
+                  - {name: staging, branch: "release/*", namespace: st, strategy: direct}
+                  - {name: production, tag: "v*", namespace: prod, approval: manual}
+                manifests: [deploy/]
+                """);
+        assertThat(s.resolve("refs/heads/release/1.2").environment()).isEqualTo("staging");
+        assertThat(s.resolve("refs/heads/release/1.2/x").environment()).isNull();
+        assertThat(s.resolve("refs/tags/v1.0.0").environment()).isEqualTo("production");
+        assertThat(s.resolve("refs/tags/v1.0.0").approval()).isEqualTo("manual");
+        assertThat(s.resolve("refs/heads/main").environment()).isNull();
+        assertThat(s.manifests()).isEqualTo(List.of("deploy/"));
+    }
+
+    @Test
+    void aFileThatDoesNotParseNamesItsLine() {
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - name: a\n    branch: [main\n"))
+                .isInstanceOf(SettingsException.class).hasMessageContaining(".sluice.yaml does not parse at line");
+    }
+
+    @Test
+    void anUnknownKeyOrValueIsRefusedNotIgnored() {
+        assertThatThrownBy(() -> SluiceSettings.parse("enviroments: []\n")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("enviroments");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, strategy: yolo}\n"))
+                .hasMessageContaining("strategy 'yolo'");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a}\n")).hasMessageContaining("exactly one of branch or tag");
+        assertThatThrownBy(() -> SluiceSettings.parse("risk: {approveBelow: 80, rejectAbove: 20}\n")).hasMessageContaining("approveBelow");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {steps: [0, 200]}}\n"))
+                .hasMessageContaining("canary step");
+    }
+}
