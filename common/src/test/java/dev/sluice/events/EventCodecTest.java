@@ -109,8 +109,8 @@ class EventCodecTest {
         assertThat(back.attempt()).isEqualTo(2);
         assertThat(back.retryable()).isTrue();
 
-        CloudEvent bad = EventCodec.event("1", EventTypes.STEP_FAILED, "/t", null, Map.of("runId", "x", "attempt", "two"));
+        CloudEvent bad = EventCodec.event("1", EventTypes.STEP_FAILED, "/t", null, Map.of("runId", UUID.randomUUID().toString(), "attempt", "two"));
         assertThatThrownBy(() -> EventCodec.data(bad, Payloads.StepFailed.class)).isInstanceOf(BadEventException.class)
-                .hasMessageContaining("field 'runId'");
+                .hasMessageContaining("field 'attempt'");
     }
 }
