@@ -1,0 +1,83 @@
+package dev.sluice.validate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.sluice.manifest.ManifestDocument;
+
+/**
+ * Turns manifest documents into Kubernetes objects, reporting what keeps a document from being one: it does
+ * not parse, or it lacks apiVersion, kind or metadata.name. A {@code kind: List} is expanded into its items.
+ * Only complete objects go on to the policy rules.
+ */
+public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding> findings) {
+    public static final String PARSE = "manifest-parse";
+    public static final String REQUIRED_FIELD = "manifest-required-field";
+
+    public static ManifestObjects of(List<ManifestDocument> documents) {
+        List<ManifestObject> objects = new ArrayList<>();
+        List<ManifestFinding> findings = new ArrayList<>();
+        for (ManifestDocument doc : documents) {
+            if (!doc.parsed()) {
+                findings.add(new ManifestFinding(PARSE, Severity.ERROR, null, null, null, doc.file(), doc.line(),
+                        doc.error(), "fix the YAML/JSON syntax at this line"));
+                continue;
+            }
+            JsonNode content = doc.content();
+            if (isList(content)) {
+                JsonNode items = content.get("items");
+                for (int i = 0; i < items.size(); i++) {
+                    add(items.get(i), doc, i, objects, findings);
+                }
+            } else {
+                add(content, doc, -1, objects, findings);
+            }
+        }
+        return new ManifestObjects(List.copyOf(objects), List.copyOf(findings));
+    }
+
+    private static boolean isList(JsonNode content) {
+        return "List".equals(text(content, "kind")) && content.has("items") && content.get("items").isArray();
+    }
+
+    private static void add(JsonNode node, ManifestDocument doc, int item, List<ManifestObject> objects,
+            List<ManifestFinding> findings) {
+        String itemLabel = item >= 0 ? " (items[" + item + "] of a List)" : "";
+        if (!node.isObject()) {
+            findings.add(new ManifestFinding(PARSE, Severity.ERROR, null, null, null, doc.file(), doc.line(),
+                    "List item items[" + item + "] is not a mapping (an object)", "make every List item a Kubernetes object"));
+            return;
+        }
+        JsonNode metadata = node.get("metadata");
+        ManifestObject object = new ManifestObject(text(node, "apiVersion"), text(node, "kind"),
+                text(metadata, "namespace"), text(metadata, "name"), doc.file(), doc.line(), item, node);
+        List<String> missing = new ArrayList<>();
+        if (object.apiVersion() == null) {
+            missing.add("apiVersion");
+        }
+        if (object.kind() == null) {
+            missing.add("kind");
+        }
+        if (object.name() == null) {
+            missing.add("metadata.name");
+        }
+        if (missing.isEmpty()) {
+            objects.add(object);
+            return;
+        }
+        findings.add(object.finding(REQUIRED_FIELD, Severity.ERROR,
+                object.label() + itemLabel + " has no " + String.join(", ", missing),
+                "every object needs apiVersion, kind and metadata.name to be applied"));
+    }
+
+    /** A non-blank scalar field, else null. */
+    private static String text(JsonNode node, String field) {
+        if (node == null || !node.isObject()) {
+            return null;
+        }
+        JsonNode v = node.get(field);
+        return v != null && v.isValueNode() && !v.isNull() && !v.asText().isBlank() ? v.asText() : null;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sluice.validate;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.jgit.lib.Repository;
+import org.jboss.logging.Logger;
+
+import io.cloudevents.CloudEvent;
+import dev.sluice.delivery.EventHandler;
+import dev.sluice.events.BadEventException;
+import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventTypes;
+import dev.sluice.events.Payloads.StepFailed;
+import dev.sluice.events.Payloads.ValidationCompleted;
+import dev.sluice.events.Payloads.ValidationRequested;
+import dev.sluice.git.GitRepositories;
+import dev.sluice.git.GitRepositories.GitAccessException;
+import dev.sluice.manifest.ManifestDocument;
+import dev.sluice.manifest.ManifestSet;
+import dev.sluice.report.StageReport;
+import dev.sluice.settings.SettingsException;
+import dev.sluice.settings.SluiceSettings;
+import dev.sluice.validate.rules.ValidationScope;
+
+/**
+ * The validate function. Woken by {@code dev.sluice.validation.requested}: reads the manifests of the commit
+ * under the {@code .sluice.yaml} manifest paths, validates them, stores the full report and replies
+ * {@code dev.sluice.validation.completed} (passed, counts by severity, summary). When the work cannot be done
+ * it replies {@code dev.sluice.step.failed} (stage "validation"): retryable when git is unreachable, not when
+ * {@code .sluice.yaml} is broken.
+ */
+@ApplicationScoped
+public class ValidationHandler implements EventHandler {
+    private static final Logger LOG = Logger.getLogger(ValidationHandler.class);
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}");
+    static final String FUNCTION = "validate";
+
+    @Inject
+    GitRepositories git;
+
+    @Inject
+    ManifestValidator validator;
+
+    @Override
+    public String function() {
+        return FUNCTION;
+    }
+
+    @Override
+    public Set<String> types() {
+        return Set.of(EventTypes.VALIDATION_REQUESTED);
+    }
+
+    @Override
+    public List<CloudEvent> handle(CloudEvent event) {
+        long started = System.nanoTime();
+        ValidationRequested request = requireComplete(EventCodec.data(event, ValidationRequested.class));
+        String sha = request.sha().toLowerCase();
+        List<String> paths;
+        List<String> files;
+        List<ManifestDocument> documents;
+        try {
+            Repository repo = git.repositoryWith(request.repositoryUrl(), sha);
+            SluiceSettings settings = GitRepositories.settings(repo, sha);
+            paths = settings.manifests();
+            files = ManifestSet.files(repo, sha, paths);
+            documents = ManifestSet.read(repo, sha, paths);
+        } catch (GitAccessException e) {
+            return failed(request, e.getMessage(), true);
+        } catch (SettingsException e) {
+            return failed(request, e.getMessage(), false);
+        }
+        ValidationResult result = validator.validate(paths, files, documents,
+                new ValidationScope(request.environment(), request.namespace()));
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        StageReport.save(request.runId(), StageReport.VALIDATION, request.attempt(), new ValidationReport(
+                request.runId(), request.attempt(), request.repositoryUrl(), sha, request.environment(),
+                request.namespace(), paths, validator.ruleIds(), result.files(), result.objects(), result.findings(),
+                result.counts(), result.passed(), result.summary(), durationMs));
+        LOG.infof("run %s attempt %d at %s: %s %s", request.runId(), request.attempt(), sha,
+                result.passed() ? "passed," : "failed:", result.summary());
+        return List.of(EventCodec.event(EventTypes.VALIDATION_COMPLETED, FUNCTION, request.runId(),
+                new ValidationCompleted(request.runId(), request.attempt(), result.passed(), result.counts(),
+                        result.summary())));
+    }
+
+    /** The fields without which validation can never succeed: a redelivery would not fix them. */
+    static ValidationRequested requireComplete(ValidationRequested r) {
+        if (r.runId() == null) {
+            throw new BadEventException("runId is required");
+        }
+        if (r.repositoryUrl() == null || r.repositoryUrl().isBlank()) {
+            throw new BadEventException("repositoryUrl is required");
+        }
+        if (r.sha() == null || r.sha().isBlank()) {
+            throw new BadEventException("sha is required");
+        }
+        if (!SHA.matcher(r.sha()).matches()) {
+            String got = r.sha().length() > 60 ? r.sha().substring(0, 60) + "..." : r.sha();
+            throw new BadEventException("sha must be a full 40-character hex commit id, got '" + got + "'");
+        }
+        return r;
+    }
+
+    private static List<CloudEvent> failed(ValidationRequested request, String error, boolean retryable) {
+        LOG.warnf("run %s attempt %d: validation could not run (%s): %s", request.runId(), request.attempt(),
+                retryable ? "retryable" : "not retryable", error);
+        return List.of(EventCodec.event(EventTypes.STEP_FAILED, FUNCTION, request.runId(),
+                new StepFailed(request.runId(), request.attempt(), StageReport.VALIDATION, error, retryable)));
+    }
+}
