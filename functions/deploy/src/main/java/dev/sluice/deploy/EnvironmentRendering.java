@@ -1,0 +1,84 @@
+package dev.sluice.deploy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.sluice.manifest.ManifestDocument;
+
+/**
+ * Turns a commit's manifest documents into the objects of one release for one environment: namespaced
+ * objects without a namespace get the environment's, every object gets the release labels, Secret values
+ * become digests, and the objects come out in {@link ApplyOrder}. Documents that cannot become an object
+ * are skipped with the reason (validate gates them before a deployment; deploy still counts them).
+ */
+final class EnvironmentRendering {
+    private EnvironmentRendering() {
+    }
+
+    record Rendered(List<RenderedObject> objects, List<SkippedDocument> skipped) {
+    }
+
+    static Rendered render(List<ManifestDocument> docs, String namespace, String releaseId, UUID runId) {
+        ClusterScope scope = ClusterScope.of(docs);
+        List<RenderedObject> objects = new ArrayList<>();
+        List<SkippedDocument> skipped = new ArrayList<>();
+        Map<String, RenderedObject> seen = new HashMap<>();
+        for (ManifestDocument doc : docs) {
+            String problem = problem(doc);
+            if (problem != null) {
+                skipped.add(new SkippedDocument(doc.file(), doc.line(), problem));
+                continue;
+            }
+            ObjectNode object = doc.object().deepCopy();
+            ObjectNode metadata = (ObjectNode) object.get("metadata");
+            String ns = doc.namespace() == null || doc.namespace().isBlank() ? null : doc.namespace();
+            if (ns == null && !scope.isClusterScoped(doc.apiVersion(), doc.kind())) {
+                ns = namespace;
+                metadata.put("namespace", namespace);
+            }
+            ReleaseLabels.apply(metadata.withObjectProperty("labels"), releaseId, runId);
+            RenderedObject rendered = new RenderedObject(doc.apiVersion(), doc.kind(), ns, doc.name(), doc.file(), doc.line(), object);
+            RenderedObject first = seen.putIfAbsent(rendered.key(), rendered);
+            if (first != null) {
+                skipped.add(new SkippedDocument(doc.file(), doc.line(), rendered.describe() + " is already defined at "
+                        + first.file() + ":" + first.line()));
+                continue;
+            }
+            SecretValues.digest(rendered);
+            objects.add(rendered);
+        }
+        objects.sort(ApplyOrder.COMPARATOR);
+        return new Rendered(List.copyOf(objects), List.copyOf(skipped));
+    }
+
+    /** Why a document cannot be applied as an object, or null when it can. */
+    private static String problem(ManifestDocument doc) {
+        if (!doc.parsed()) {
+            return doc.error();
+        }
+        if (doc.apiVersion() == null || doc.apiVersion().isBlank()) {
+            return "no apiVersion";
+        }
+        if (doc.kind() == null || doc.kind().isBlank()) {
+            return "no kind";
+        }
+        JsonNode metadata = doc.content().get("metadata");
+        if (metadata == null || !metadata.isObject()) {
+            return "no metadata mapping";
+        }
+        if (doc.name() == null || doc.name().isBlank()) {
+            return "no metadata.name";
+        }
+        JsonNode labels = metadata.get("labels");
+        if (labels != null && !labels.isNull() && !labels.isObject()) {
+            return "metadata.labels is not a mapping";
+        }
+        return null;
+    }
+}

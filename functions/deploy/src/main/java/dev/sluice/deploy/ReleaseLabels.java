@@ -1,0 +1,50 @@
+package dev.sluice.deploy;
+
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The labels Sluice puts on every object it deploys, so a cluster's objects can be traced to their release
+ * and run (and, later, pruned). They change with every release, so diffs ignore them.
+ */
+final class ReleaseLabels {
+    private ReleaseLabels() {
+    }
+
+    static final String RELEASE = "sluice.dev/release";
+    static final String RUN = "sluice.dev/run";
+    static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+    static final String SLUICE = "sluice";
+
+    private static final int MAX_VALUE = 63;
+
+    static void apply(ObjectNode labels, String releaseId, UUID runId) {
+        labels.put(RELEASE, labelValue(releaseId));
+        labels.put(RUN, runId.toString());
+        labels.put(MANAGED_BY, SLUICE);
+    }
+
+    /** A copy of the object without the labels Sluice sets, for comparing two releases' objects. */
+    static ObjectNode without(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        JsonNode labels = copy.path("metadata").path("labels");
+        if (labels.isObject()) {
+            ((ObjectNode) labels).remove(java.util.List.of(RELEASE, RUN, MANAGED_BY));
+        }
+        return copy;
+    }
+
+    /**
+     * A label value Kubernetes accepts (63 characters of [A-Za-z0-9-_.], alphanumeric at both ends): an
+     * environment name may hold anything, the label must not make the apply fail.
+     */
+    static String labelValue(String value) {
+        String v = value.replaceAll("[^A-Za-z0-9._-]", "-");
+        if (v.length() > MAX_VALUE) {
+            v = v.substring(v.length() - MAX_VALUE);
+        }
+        return v.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
+    }
+}
