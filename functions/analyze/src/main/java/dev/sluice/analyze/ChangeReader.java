@@ -1,0 +1,97 @@
+package dev.sluice.analyze;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.eclipse.jgit.diff.DiffEntry;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.diff.Edit;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.patch.FileHeader;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.treewalk.AbstractTreeIterator;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
+import org.eclipse.jgit.util.io.DisabledOutputStream;
+
+import dev.sluice.git.GitRepositories;
+
+/**
+ * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the
+ * empty tree and the head, counting lines from each file's edit list and keeping every added line.
+ */
+final class ChangeReader {
+    private ChangeReader() {
+    }
+
+    /** Text files above this size are treated as binary: not counted, not scanned (bounds memory per file). */
+    static final int LARGEST_TEXT_FILE = 8 * 1024 * 1024;
+
+    static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
+        RevCommit headCommit = GitRepositories.commit(repo, head);
+        List<ChangedFile> files = new ArrayList<>();
+        List<AddedLine> added = new ArrayList<>();
+        try (ObjectReader reader = repo.newObjectReader();
+                DiffFormatter diff = new DiffFormatter(DisabledOutputStream.INSTANCE)) {
+            diff.setReader(reader, repo.getConfig());
+            diff.setDetectRenames(true);
+            diff.setBinaryFileThreshold(LARGEST_TEXT_FILE);
+            AbstractTreeIterator oldTree = base == null ? new EmptyTreeIterator()
+                    : new CanonicalTreeParser(null, reader, GitRepositories.commit(repo, base).getTree());
+            AbstractTreeIterator newTree = new CanonicalTreeParser(null, reader, headCommit.getTree());
+            for (DiffEntry entry : diff.scan(oldTree, newTree)) {
+                files.add(file(reader, entry, diff.toFileHeader(entry), added));
+            }
+        }
+        files.sort(Comparator.comparing(ChangedFile::path)
+                .thenComparing(f -> f.oldPath() == null ? "" : f.oldPath()));
+        added.sort(Comparator.comparing(AddedLine::file).thenComparingInt(AddedLine::line));
+        return new Change(base, head, base == null, base == null ? wholeTreeReason : null, List.copyOf(files),
+                List.copyOf(added));
+    }
+
+    /** The header gives the edit list and patch type; the entry the ids and paths (the header does not carry the ids). */
+    private static ChangedFile file(ObjectReader reader, DiffEntry entry, FileHeader header, List<AddedLine> added)
+            throws IOException {
+        DiffEntry.ChangeType type = entry.getChangeType();
+        String path = type == DiffEntry.ChangeType.DELETE ? entry.getOldPath() : entry.getNewPath();
+        String oldPath = type == DiffEntry.ChangeType.RENAME || type == DiffEntry.ChangeType.COPY ? entry.getOldPath() : null;
+        boolean binary = header.getPatchType() != FileHeader.PatchType.UNIFIED;
+        int plus = 0;
+        int minus = 0;
+        if (!binary) {
+            RawText text = null;
+            if (type != DiffEntry.ChangeType.DELETE && isFile(entry.getNewMode())) {
+                text = new RawText(reader.open(entry.getNewId().toObjectId()).getCachedBytes(LARGEST_TEXT_FILE));
+            }
+            for (Edit edit : header.toEditList()) {
+                plus += edit.getLengthB();
+                minus += edit.getLengthA();
+                for (int i = edit.getBeginB(); text != null && i < edit.getEndB(); i++) {
+                    added.add(new AddedLine(path, i + 1, text.getString(i)));
+                }
+            }
+        }
+        return new ChangedFile(path, oldPath, changeType(type), plus, minus, binary);
+    }
+
+    /** Files only (not symlinks or submodules: a submodule's id is a commit this repository does not hold). */
+    private static boolean isFile(FileMode mode) {
+        return (mode.getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
+    }
+
+    private static String changeType(DiffEntry.ChangeType type) {
+        return switch (type) {
+            case ADD -> "added";
+            case MODIFY -> "modified";
+            case DELETE -> "deleted";
+            case RENAME -> "renamed";
+            case COPY -> "copied";
+        };
+    }
+}
