@@ -17,16 +17,37 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * serves a repository that has no file. Unknown keys are refused, so a typo fails loudly instead of being ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record SluiceSettings(List<EnvironmentSettings> environments, List<String> manifests, Risk risk, Limits limits) {
+public record SluiceSettings(List<EnvironmentSettings> environments, List<String> manifests, Risk risk, Limits limits,
+        Analysis analysis, Validation validation) {
 
     public static final String FILE = ".sluice.yaml";
     public static final List<String> DEFAULT_MANIFESTS = List.of("k8s/", "deploy/", "manifests/", "knative/");
 
+    /** {@code prune}: delete objects the previous release created and this one dropped. */
     public record EnvironmentSettings(String name, String branch, String tag, String namespace, String strategy,
-            Canary canary, String approval) {
+            Canary canary, String approval, Boolean prune) {
     }
 
-    public record Canary(List<Integer> steps, String interval) {
+    /** {@code probe}: an HTTP check on the tagged canary revision before each step; {@code maxRestarts}: container restarts tolerated. */
+    public record Canary(List<Integer> steps, String interval, Probe probe, Integer maxRestarts) {
+    }
+
+    public record Probe(String path, String maxLatency) {
+    }
+
+    /** Known false positives of analyze's rules (the secret scanner above all), each with the reason it is allowed. */
+    public record Analysis(List<Allow> allow) {
+    }
+
+    /** An allowed finding: by rule id, a path glob and/or a finding's fingerprint; {@code reason} is required. */
+    public record Allow(String rule, String path, String fingerprint, String reason) {
+    }
+
+    /** validate's settings: per-rule severity ({@code error}, {@code warning}, {@code info}, {@code off}). */
+    public record Validation(Boolean failOnWarnings, java.util.Map<String, RuleSetting> rules) {
+    }
+
+    public record RuleSetting(String severity) {
     }
 
     public record Risk(Integer approveBelow, Integer rejectAbove) {
@@ -40,7 +61,7 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static SluiceSettings defaults() {
-        return new SluiceSettings(null, null, null, null).withDefaults();
+        return new SluiceSettings(null, null, null, null, null, null).withDefaults();
     }
 
     /** Parses a {@code .sluice.yaml}, filling in defaults. */
@@ -63,7 +84,7 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
     private SluiceSettings withDefaults() {
         List<EnvironmentSettings> envs = new ArrayList<>();
         if (environments == null) {
-            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto"));
+            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto", false));
         } else {
             envs.addAll(environments);
         }
@@ -73,14 +94,20 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
                     e.namespace() == null ? "default" : e.namespace(),
                     e.strategy() == null ? "canary" : e.strategy(),
                     new Canary(e.canary() == null || e.canary().steps() == null ? List.of(10, 25, 50, 75, 100) : e.canary().steps(),
-                            e.canary() == null || e.canary().interval() == null ? "30s" : e.canary().interval()),
-                    e.approval() == null ? "auto" : e.approval()));
+                            e.canary() == null || e.canary().interval() == null ? "30s" : e.canary().interval(),
+                            e.canary() == null ? null : e.canary().probe(),
+                            e.canary() == null || e.canary().maxRestarts() == null ? 0 : e.canary().maxRestarts()),
+                    e.approval() == null ? "auto" : e.approval(),
+                    e.prune() != null && e.prune()));
         }
         return new SluiceSettings(List.copyOf(filled),
                 manifests == null ? DEFAULT_MANIFESTS : List.copyOf(manifests),
                 new Risk(risk == null || risk.approveBelow() == null ? 40 : risk.approveBelow(),
                         risk == null || risk.rejectAbove() == null ? 75 : risk.rejectAbove()),
-                new Limits(limits == null || limits.reviewLines() == null ? 1000 : limits.reviewLines()));
+                new Limits(limits == null || limits.reviewLines() == null ? 1000 : limits.reviewLines()),
+                new Analysis(analysis == null || analysis.allow() == null ? List.of() : List.copyOf(analysis.allow())),
+                new Validation(validation != null && Boolean.TRUE.equals(validation.failOnWarnings()),
+                        validation == null || validation.rules() == null ? java.util.Map.of() : java.util.Map.copyOf(validation.rules())));
     }
 
     private SluiceSettings validated() {
@@ -104,6 +131,21 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
                     throw new SettingsException(FILE + ": environment " + e.name() + " has canary step " + step
                             + "; steps are percentages from 1 to 100");
                 }
+            }
+        }
+        for (Allow a : analysis.allow()) {
+            if (a.reason() == null || a.reason().isBlank()) {
+                throw new SettingsException(FILE + ": every analysis.allow entry needs a reason");
+            }
+            if (a.rule() == null && a.path() == null && a.fingerprint() == null) {
+                throw new SettingsException(FILE + ": an analysis.allow entry needs a rule, a path or a fingerprint");
+            }
+        }
+        for (var r : validation.rules().entrySet()) {
+            String sev = r.getValue() == null ? null : r.getValue().severity();
+            if (!List.of("error", "warning", "info", "off").contains(sev)) {
+                throw new SettingsException(FILE + ": validation rule " + r.getKey() + " has severity '" + sev
+                        + "'; use error, warning, info or off");
             }
         }
         if (risk.approveBelow() > risk.rejectAbove()) {

@@ -51,4 +51,26 @@ class SluiceSettingsTest {
         assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {steps: [0, 200]}}\n"))
                 .hasMessageContaining("canary step");
     }
+
+    @Test
+    void allowEntriesNeedAReasonAndRuleSeveritiesAreChecked() {
+        SluiceSettings s = SluiceSettings.parse("""
+                analysis:
+                  allow:
+                    - {rule: secret, path: "test/**", reason: "test keys"}
+                validation:
+                  failOnWarnings: true
+                  rules: {image-tag: {severity: error}, resources: {severity: "off"}}
+                environments:
+                  - {name: p, branch: main, prune: true, canary: {probe: {path: /healthz, maxLatency: 300ms}, maxRestarts: 1}}
+                """);
+        assertThat(s.analysis().allow()).hasSize(1);
+        assertThat(s.validation().failOnWarnings()).isTrue();
+        assertThat(s.validation().rules().get("resources").severity()).isEqualTo("off");
+        assertThat(s.environments().get(0).prune()).isTrue();
+        assertThat(s.environments().get(0).canary().probe().path()).isEqualTo("/healthz");
+        assertThat(SluiceSettings.defaults().environments().get(0).prune()).isFalse();
+        assertThatThrownBy(() -> SluiceSettings.parse("analysis: {allow: [{rule: secret}]}\n")).hasMessageContaining("needs a reason");
+        assertThatThrownBy(() -> SluiceSettings.parse("validation: {rules: {x: {severity: loud}}}\n")).hasMessageContaining("severity 'loud'");
+    }
 }
