@@ -66,12 +66,13 @@ public final class ManifestSet {
         return docs;
     }
 
-    static boolean isManifestFile(String file) {
+    public static boolean isManifestFile(String file) {
         String f = file.toLowerCase();
         return f.endsWith(".yaml") || f.endsWith(".yml") || f.endsWith(".json");
     }
 
-    static boolean selectedBy(String file, List<String> paths) {
+    /** Whether a path entry of .sluice.yaml (a folder ending in '/', a file, or a glob) selects {@code file}. */
+    public static boolean selectedBy(String file, List<String> paths) {
         for (String p : paths) {
             String entry = p.startsWith("./") ? p.substring(2) : p;
             if (entry.endsWith("/") ? file.startsWith(entry) : file.equals(entry) || globMatches(entry, file)) {

@@ -73,6 +73,16 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
             SluiceSettings s = YAML.readValue(yaml, SluiceSettings.class);
             return (s == null ? defaults() : s.withDefaults()).validated();
         } catch (JsonProcessingException e) {
+            // SnakeYAML's problem mark is where the problem is; Jackson's location can be where the context began.
+            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked && marked.getProblemMark() != null
+                        && marked.getProblem() != null) {
+                    var mark = marked.getProblemMark();
+                    throw new SettingsException(FILE + " does not parse at line " + (mark.getLine() + 1) + ", column "
+                            + (mark.getColumn() + 1) + ": " + marked.getProblem()
+                            + (marked.getContext() == null ? "" : " (" + marked.getContext() + ")"), e);
+                }
+            }
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             String msg = e.getOriginalMessage();

@@ -41,6 +41,12 @@ class SluiceSettingsTest {
     }
 
     @Test
+    void aTabNamesTheLineOfTheTabNotWhereTheContextBegan() {
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - name: a\n    branch: main\n\tnamespace: x\n"))
+                .hasMessageStartingWith(".sluice.yaml does not parse at line 4");
+    }
+
+    @Test
     void anUnknownKeyOrValueIsRefusedNotIgnored() {
         assertThatThrownBy(() -> SluiceSettings.parse("enviroments: []\n")).isInstanceOf(SettingsException.class)
                 .hasMessageContaining("enviroments");

@@ -76,7 +76,7 @@ public class AnalysisHandler implements EventHandler {
             LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), after, e.getMessage());
             return failed(request, "cannot read " + request.repositoryUrl() + " at " + after + ": " + e.getMessage(), true);
         } catch (SettingsException e) {
-            return failed(request, SettingsError.describe(e), false);
+            return failed(request, e.getMessage(), false);
         }
     }
 
