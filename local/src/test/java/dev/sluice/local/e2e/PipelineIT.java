@@ -130,7 +130,7 @@ class PipelineIT {
     }
 
     @Test
-    void aNewerPushSupersedesAnOlderRunThatIsStillWaiting() {
+    void aNewerPushSupersedesAnOlderRunThatIsStillWaiting() throws IOException {
         try (TestRepository repo = exampleRepository()) {
             String base = repo.commitFolder("the example", examplePath());
             String manual = Files.readString(examplePath().resolve(".sluice.yaml")).replace("approval: auto", "approval: manual");

@@ -1,0 +1,30 @@
+package dev.sluice.local.broker;
+
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.scheduler.Scheduled;
+import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventTypes;
+
+/**
+ * What the PingSource is in a cluster: every {@code sluice.local.tick-interval} (first after one interval;
+ * "off" disables it) a {@code dev.sluice.tick} goes into the broker, waking route for timeouts, retries and
+ * canary steps.
+ */
+@ApplicationScoped
+public class PingTick {
+    public static final String SOURCE = "/sluice/local/ping";
+
+    @Inject
+    LocalBroker broker;
+
+    @Scheduled(identity = "sluice-local-tick", every = "${sluice.local.tick-interval}", delayed = "${sluice.local.tick-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void tick() {
+        broker.accept(EventCodec.event(UUID.randomUUID().toString(), EventTypes.TICK, SOURCE, null, Map.of()));
+    }
+}
