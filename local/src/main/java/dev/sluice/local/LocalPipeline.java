@@ -5,12 +5,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import dev.sluice.events.EventCodec;
 
 /**
  * The whole pipeline in one process: starts an embedded PostgreSQL whose data survives restarts, points
@@ -38,6 +40,10 @@ public class LocalPipeline implements QuarkusApplication {
         configure(dataDir, database);
         Runtime.getRuntime().addShutdownHook(new Thread(LocalPipeline::stopDatabaseAfterQuarkus, "sluice-local-postgres-stop"));
         Quarkus.run(LocalPipeline.class, (code, failure) -> {
+            if (failure != null) {
+                // with an exit handler of its own, Quarkus leaves reporting a failed start to it
+                Logger.getLogger(LocalPipeline.class).errorf(failure, "Sluice local failed to start: %s", EventCodec.rootMessage(failure));
+            }
             stopDatabase();
             if (!ApplicationLifecycleManager.isVmShuttingDown()) {
                 System.exit(code);

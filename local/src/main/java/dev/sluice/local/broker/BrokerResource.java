@@ -15,6 +15,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.jboss.logging.Logger;
+
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.CloudEventResource;
@@ -28,6 +30,7 @@ import dev.sluice.events.EventCodec;
  */
 @Path("/broker")
 public class BrokerResource {
+    private static final Logger LOG = Logger.getLogger(BrokerResource.class);
     private static final Set<String> STATES = Set.of("pending", "delivered", "dead");
     private static final int LIST_LIMIT = 100;
 
@@ -47,7 +50,13 @@ public class BrokerResource {
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
-        LocalBroker.Accepted accepted = broker.accept(event);
+        LocalBroker.Accepted accepted;
+        try {
+            accepted = broker.accept(event);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "broker could not store %s %s", event.getType(), event.getId());
+            return ErrorBody.response(500, "the broker could not store the event: " + EventCodec.rootMessage(e));
+        }
         return Response.accepted(Map.of("id", accepted.id(), "deliveries", accepted.deliveries()))
                 .type(MediaType.APPLICATION_JSON).build();
     }

@@ -164,9 +164,14 @@ public class DeliveryStore {
         });
     }
 
-    /** Gives a claim back at once (the worker is stopping), so the next process need not wait for the lease. */
+    /**
+     * Gives a claim back at once (the worker is stopping), so the next process need not wait for the lease;
+     * the interrupted try does not count against the retries.
+     */
     public void release(Claim claim) {
-        execute("update broker_deliveries set claimed_until = null, claim_token = null where id = ? and claim_token = ?", (c, ps) -> {
+        execute("""
+                update broker_deliveries set claimed_until = null, claim_token = null, attempts = attempts - 1
+                 where id = ? and claim_token = ?""", (c, ps) -> {
             ps.setLong(1, claim.id());
             ps.setObject(2, claim.token());
         });

@@ -132,7 +132,15 @@ public class DeliveryWorkers {
     private void deliver(DeliveryStore.Claim claim) throws InterruptedException {
         inFlight.add(claim.token());
         try {
-            CloudEvent event = EventCodec.fromStructured(claim.event());
+            CloudEvent event;
+            try {
+                event = EventCodec.fromStructured(claim.event());
+            } catch (RuntimeException e) {
+                // a row that can never be sent must not come back every lease
+                LOG.errorf("delivery %d: the stored event cannot be read (%s); marked dead", claim.id(), EventCodec.rootMessage(e));
+                QuarkusTransaction.requiringNew().run(() -> store.dead(claim.id(), null, "stored event unreadable: " + EventCodec.rootMessage(e)));
+                return;
+            }
             String url = address.resolve(claim.target());
             SubscriberCall.Outcome outcome;
             try {

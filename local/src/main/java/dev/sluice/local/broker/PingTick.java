@@ -11,9 +11,9 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 
 /**
- * What the PingSource is in a cluster: every {@code sluice.local.tick-interval} (first after one interval;
- * "off" disables it) a {@code dev.sluice.tick} goes into the broker, waking route for timeouts, retries and
- * canary steps.
+ * What the PingSource is in a cluster: every {@code sluice.local.tick-interval} ("off" disables it) a
+ * {@code dev.sluice.tick} goes into the broker, waking route for timeouts, retries and canary steps. The
+ * first one comes right at start, so a restarted pipeline looks at its runs at once.
  */
 @ApplicationScoped
 public class PingTick {
@@ -22,7 +22,7 @@ public class PingTick {
     @Inject
     LocalBroker broker;
 
-    @Scheduled(identity = "sluice-local-tick", every = "${sluice.local.tick-interval}", delayed = "${sluice.local.tick-interval}",
+    @Scheduled(identity = "sluice-local-tick", every = "${sluice.local.tick-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         broker.accept(EventCodec.event(UUID.randomUUID().toString(), EventTypes.TICK, SOURCE, null, Map.of()));
