@@ -1,0 +1,136 @@
+package dev.sluice.analyze;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+
+/**
+ * Lines per language of a git tree, cached by tree id: a tree's counts depend only on its id, so an unchanged
+ * subtree is never read again, and a file (blob id and language) is never counted twice. The caches are bounded
+ * (least recently used go first) and live as long as the process.
+ */
+final class TreeCounts {
+    /** Larger files are not counted (cloc's own cut-off is far above; this bounds memory per file). */
+    static final int LARGEST_COUNTED_FILE = ChangeReader.LARGEST_TEXT_FILE;
+
+    private final Map<ObjectId, Map<String, LineCount>> trees;
+    private final Map<BlobKey, LineCount> blobs;
+    private final AtomicLong treesCounted = new AtomicLong();
+    private final AtomicLong blobsCounted = new AtomicLong();
+
+    private record BlobKey(ObjectId id, Language language) {
+    }
+
+    TreeCounts(int maxTrees, int maxBlobs) {
+        trees = lru(maxTrees);
+        blobs = lru(maxBlobs);
+    }
+
+    private static <K, V> Map<K, V> lru(int max) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > max;
+            }
+        });
+    }
+
+    /** Trees and files actually read since start: what the cache saves shows here. */
+    long treesCounted() {
+        return treesCounted.get();
+    }
+
+    long blobsCounted() {
+        return blobsCounted.get();
+    }
+
+    /** Lines per language (cloc's names) of the tree {@code tree}, sorted by language. */
+    Map<String, LineCount> count(ObjectReader reader, AnyObjectId tree) throws IOException {
+        ObjectId id = tree.toObjectId();
+        Map<String, LineCount> cached = trees.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, LineCount> counts = new TreeMap<>();
+        CanonicalTreeParser entries = new CanonicalTreeParser(null, reader, id);
+        while (!entries.eof()) {
+            FileMode mode = entries.getEntryFileMode();
+            if (mode == FileMode.TREE) {
+                for (var e : count(reader, entries.getEntryObjectId()).entrySet()) {
+                    counts.merge(e.getKey(), e.getValue(), LineCount::plus);
+                }
+            } else if ((mode.getBits() & FileMode.TYPE_MASK) == FileMode.TYPE_FILE) {
+                FileCount file = countFile(reader, entries.getEntryPathString(), entries.getEntryObjectId());
+                if (file != null) {
+                    counts.merge(file.language().label, file.count(), LineCount::plus);
+                }
+            }
+            entries.next(1);
+        }
+        Map<String, LineCount> result = Collections.unmodifiableMap(counts);
+        treesCounted.incrementAndGet();
+        trees.put(id, result);
+        return result;
+    }
+
+    record FileCount(Language language, LineCount count) {
+    }
+
+    /** One file's lines, or null when it is in no counted language, binary or too large. */
+    FileCount countFile(ObjectReader reader, String name, ObjectId blob) throws IOException {
+        Language language = Language.ofName(name);
+        byte[] content = null;
+        if (language == null) {
+            if (!Language.needsContent(name)) {
+                return null;
+            }
+            content = read(reader, blob);
+            language = content == null ? null : Language.ofShebang(content);
+            if (language == null) {
+                return null;
+            }
+        }
+        BlobKey key = new BlobKey(blob, language);
+        LineCount cached = blobs.get(key);
+        if (cached != null) {
+            return cached == LineCount.NONE ? null : new FileCount(language, cached);
+        }
+        if (content == null) {
+            content = read(reader, blob);
+        }
+        LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, content);
+        blobsCounted.incrementAndGet();
+        blobs.put(key, count);
+        return count == LineCount.NONE ? null : new FileCount(language, count);
+    }
+
+    private static byte[] read(ObjectReader reader, ObjectId blob) throws IOException {
+        ObjectLoader loader = reader.open(blob, Constants.OBJ_BLOB);
+        if (loader.getSize() > LARGEST_COUNTED_FILE) {
+            return null;
+        }
+        return loader.getCachedBytes(LARGEST_COUNTED_FILE);
+    }
+
+    /** Git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
+    static boolean isBinary(byte[] content) {
+        int n = Math.min(content.length, 8000);
+        for (int i = 0; i < n; i++) {
+            if (content[i] == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,229 @@
+package dev.sluice.analyze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Per language, analyze's line counts agree with cloc's (Debian package {@code cloc}, which CI installs) within 2%
+ * on real sources found on this kind of machine: the JDK's src.zip, Python's standard library, npm's own
+ * package, the C and C++ headers, examples under /usr/share/doc, the Google Cloud SDK, and Kotlin, TypeScript and
+ * Ruby sources from Maven Central jars the build downloads. A bounded, sorted subset of each keeps it fast and
+ * deterministic. cloc runs with {@code --skip-uniqueness} (analyze counts every file, duplicates included) and
+ * {@code --timeout 0} (otherwise a slow machine makes cloc give up on a big file and call all of it comment).
+ */
+class ClocAgreementTest {
+    static final double TOLERANCE = 0.02;
+
+    static Path corpus;
+    static Map<String, LineCount> ours;
+    static Map<String, LineCount> cloc;
+
+    @BeforeAll
+    static void countBothWays() throws Exception {
+        corpus = Files.createTempDirectory("sluice-cloc-corpus");
+        for (Corpus c : Corpus.all()) {
+            c.copyInto(corpus);
+        }
+        ours = countWithLineCounter(corpus);
+        cloc = countWithCloc(corpus);
+        System.out.println(table(ours, cloc));
+    }
+
+    @AfterAll
+    static void removeCorpus() throws IOException {
+        if (corpus != null) {
+            try (Stream<Path> walk = Files.walk(corpus)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void everyCountedLanguageAgreesWithClocWithinTwoPercentOnCodeCommentAndBlankLines() {
+        assertThat(ours).isNotEmpty();
+        List<String> disagreements = new ArrayList<>();
+        for (var e : ours.entrySet()) {
+            LineCount mine = e.getValue();
+            LineCount theirs = cloc.getOrDefault(e.getKey(), LineCount.NONE);
+            check(disagreements, e.getKey() + " files", mine.files(), theirs.files());
+            check(disagreements, e.getKey() + " code", mine.code(), theirs.code());
+            check(disagreements, e.getKey() + " comment", mine.comment(), theirs.comment());
+            check(disagreements, e.getKey() + " blank", mine.blank(), theirs.blank());
+        }
+        assertThat(disagreements).as(table(ours, cloc)).isEmpty();
+    }
+
+    @Test
+    void theRealSourcesCoverTheLanguagesTheImportGraphReads() {
+        // A corpus that silently went missing would make the agreement above prove nothing for that language.
+        assertThat(ours.keySet()).contains("Java", "Python", "JavaScript", "JSON", "Markdown", "YAML", "C/C++ Header",
+                "Kotlin", "TypeScript");
+        assertThat(ours.get("Java").code()).isGreaterThan(20_000);
+        assertThat(ours.get("Python").code()).isGreaterThan(20_000);
+    }
+
+    private static void check(List<String> out, String what, long mine, long theirs) {
+        long diff = Math.abs(mine - theirs);
+        if (diff > Math.max(1, Math.round(TOLERANCE * Math.max(mine, theirs)))) {
+            out.add(what + ": analyze " + mine + ", cloc " + theirs);
+        }
+    }
+
+    static Map<String, LineCount> countWithLineCounter(Path root) throws IOException {
+        Map<String, LineCount> counts = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).sorted()::iterator) {
+                byte[] bytes = Files.readAllBytes(p);
+                Language language = Language.ofName(p.getFileName().toString());
+                if (language == null && Language.needsContent(p.getFileName().toString())) {
+                    language = Language.ofShebang(bytes);
+                }
+                if (language == null || TreeCounts.isBinary(bytes)) {
+                    continue;
+                }
+                counts.merge(language.label, LineCounter.count(language, bytes), LineCount::plus);
+            }
+        }
+        return counts;
+    }
+
+    static Map<String, LineCount> countWithCloc(Path root) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("cloc", "--skip-uniqueness", "--timeout", "0", "--json", "--quiet", root.toString())
+                .redirectErrorStream(false).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("cloc finished").isTrue();
+        assertThat(p.exitValue()).as("cloc (Debian package cloc) exit code").isZero();
+        JsonNode json = new ObjectMapper().readTree(out);
+        Map<String, LineCount> counts = new TreeMap<>();
+        json.fields().forEachRemaining(e -> {
+            if (!e.getKey().equals("header") && !e.getKey().equals("SUM")) {
+                JsonNode n = e.getValue();
+                counts.put(e.getKey(), new LineCount(n.get("nFiles").asLong(), n.get("code").asLong(),
+                        n.get("comment").asLong(), n.get("blank").asLong()));
+            }
+        });
+        return counts;
+    }
+
+    static String table(Map<String, LineCount> ours, Map<String, LineCount> cloc) {
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%n%-20s %7s %9s %9s %9s %9s %9s %9s %7s%n",
+                "language", "files", "code", "cloc", "comment", "cloc", "blank", "cloc", "max dev"));
+        for (var e : ours.entrySet()) {
+            LineCount a = e.getValue();
+            LineCount b = cloc.getOrDefault(e.getKey(), LineCount.NONE);
+            double dev = Math.max(dev(a.code(), b.code()), Math.max(dev(a.comment(), b.comment()), dev(a.blank(), b.blank())));
+            s.append(String.format(Locale.ROOT, "%-20s %7d %9d %9d %9d %9d %9d %9d %6.2f%%%n", e.getKey(), a.files(),
+                    a.code(), b.code(), a.comment(), b.comment(), a.blank(), b.blank(), dev * 100));
+        }
+        return s.toString();
+    }
+
+    private static double dev(long a, long b) {
+        return a == b ? 0 : Math.abs(a - b) / (double) Math.max(a, b);
+    }
+
+    /** A real source tree on this machine (a folder or a zip/jar), and which of its files to take. */
+    record Corpus(String name, List<Path> candidates, String under, List<String> extensions, int maxFiles) {
+
+        static List<Corpus> all() {
+            Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+            return List.of(
+                    new Corpus("jdk", jdks(), "java.base/java/util/", List.of(".java"), 400),
+                    new Corpus("python", List.of(Path.of("/usr/lib/python3.11"), Path.of("/usr/lib/python3")), "",
+                            List.of(".py"), 400),
+                    new Corpus("npm", List.of(Path.of("/usr/lib/node_modules/npm")), "",
+                            List.of(".js", ".json", ".md", ".yml", ".cjs", ".mjs"), 900),
+                    new Corpus("headers", List.of(Path.of("/usr/include")), "", List.of(".h"), 400),
+                    new Corpus("cxx", List.of(Path.of("/usr/include/c++")), "", List.of(".tcc", ".hpp"), 200),
+                    new Corpus("doc", List.of(Path.of("/usr/share/doc")), "", List.of(".c", ".sh", ".go", ".rb", ".yaml"), 300),
+                    new Corpus("gcloud", List.of(Path.of("/usr/lib/google-cloud-sdk")), "",
+                            List.of(".yaml", ".sh"), 500),
+                    new Corpus("gcloud-php", List.of(Path.of("/usr/lib/google-cloud-sdk")), "", List.of(".php"), 200),
+                    new Corpus("kotlin", jars(m2.resolve("org/jetbrains/kotlin/kotlin-stdlib"), "-sources.jar"), "",
+                            List.of(".kt"), 300),
+                    new Corpus("typescript", jars(m2.resolve("org/webjars/npm/types__node"), ".jar"), "", List.of(".ts"), 400));
+        }
+
+        private static List<Path> jdks() {
+            List<Path> zips = new ArrayList<>();
+            zips.add(Path.of(System.getProperty("java.home"), "lib", "src.zip"));
+            // Debian's OpenJDK ships src.zip only with openjdk-17-source; the machine's Temurin JDK has its own.
+            try (Stream<Path> jvms = Files.list(Path.of("/usr/lib/jvm"))) {
+                jvms.sorted().map(p -> p.resolve("lib/src.zip")).forEach(zips::add);
+            } catch (IOException e) {
+                // no other JDKs
+            }
+            return zips;
+        }
+
+        private static List<Path> jars(Path dir, String suffix) {
+            if (!Files.isDirectory(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                return walk.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        void copyInto(Path target) throws IOException {
+            Path source = candidates.stream().filter(Files::exists).findFirst().orElse(null);
+            if (source == null) {
+                return;
+            }
+            Path into = target.resolve(name);
+            if (Files.isDirectory(source)) {
+                try (Stream<Path> walk = Files.walk(source)) {
+                    List<Path> files = walk.filter(Files::isRegularFile)
+                            .filter(p -> !Files.isSymbolicLink(p))
+                            .filter(p -> selected(source.relativize(p).toString()))
+                            .sorted().limit(maxFiles).toList();
+                    for (Path f : files) {
+                        Path to = into.resolve(source.relativize(f).toString());
+                        Files.createDirectories(to.getParent());
+                        Files.copy(f, to);
+                    }
+                }
+            } else {
+                try (ZipFile zip = new ZipFile(source.toFile())) {
+                    List<? extends ZipEntry> entries = zip.stream().filter(e -> !e.isDirectory())
+                            .filter(e -> selected(e.getName())).sorted(Comparator.comparing(ZipEntry::getName))
+                            .limit(maxFiles).toList();
+                    for (ZipEntry e : entries) {
+                        Path to = into.resolve(e.getName());
+                        Files.createDirectories(to.getParent());
+                        try (InputStream in = zip.getInputStream(e)) {
+                            Files.copy(in, to);
+                        }
+                    }
+                }
+            }
+        }
+
+        private boolean selected(String path) {
+            return path.startsWith(under) && extensions.stream().anyMatch(path::endsWith);
+        }
+    }
+}
