@@ -114,6 +114,15 @@ public class DeliveryStore {
         return claims.stream().findFirst();
     }
 
+    /** Whether a delivery is due that nobody holds. */
+    public boolean anyDue() {
+        return !query("""
+                select id from broker_deliveries
+                 where state = 'pending' and next_attempt_at <= now() and (claimed_until is null or claimed_until < now())
+                 limit 1""", ps -> {
+        }, rs -> rs.getLong(1)).isEmpty();
+    }
+
     /** Locks the claimed row; false when the lease ran out and another worker took the delivery over. */
     public boolean stillClaimed(Claim claim) {
         return !query("select id from broker_deliveries where id = ? and claim_token = ? and state = 'pending' for update", ps -> {

@@ -27,13 +27,16 @@ import dev.sluice.events.EventCodec;
 /**
  * The threads that carry deliveries out: claim a due delivery (with a lease), POST it, then in one
  * transaction record the result and store any reply as a new event. A failed try is retried as the
- * delivery spec says; the last failure goes to the dead-letter sink. Workers sleep until woken by a new
- * event or a due retry, and poll every 200 ms besides, which also picks up deliveries of a dead process.
+ * delivery spec says; the last failure goes to the dead-letter sink. Workers sleep until woken: by a commit
+ * that made deliveries due, by a retry falling due, or by a check every 200 ms for due deliveries nobody
+ * holds, which also finds those a dead process had claimed once their lease has run out.
  */
 @ApplicationScoped
 public class DeliveryWorkers {
     private static final Logger LOG = Logger.getLogger(DeliveryWorkers.class);
     private static final long POLL_MS = 200;
+    /** A worker looks for work at least this often even when nothing woke it. */
+    private static final long IDLE_MS = 5_000;
 
     @ConfigProperty(name = "sluice.local.workers", defaultValue = "4")
     int workerCount;
@@ -65,6 +68,7 @@ public class DeliveryWorkers {
         timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "sluice-broker-timer"));
         long renewEvery = Math.max(500, lease.toMillis() / 3);
         timer.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::wakeIfDue, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
         for (int i = 1; i <= workerCount; i++) {
             Thread t = daemon(this::work, "sluice-broker-worker-" + i);
             threads.add(t);
@@ -103,6 +107,7 @@ public class DeliveryWorkers {
                         ? QuarkusTransaction.requiringNew().call(() -> store.claimNext(lease))
                         : Optional.empty();
                 if (claim.isPresent()) {
+                    wake(); // there may be more: let idle workers look too
                     deliver(claim.get());
                 } else {
                     idle();
@@ -122,7 +127,7 @@ public class DeliveryWorkers {
     private void idle() throws InterruptedException {
         synchronized (signal) {
             long seen = wakeups;
-            long until = System.currentTimeMillis() + POLL_MS;
+            long until = System.currentTimeMillis() + IDLE_MS;
             while (running && seen == wakeups && System.currentTimeMillis() < until) {
                 signal.wait(Math.max(1, until - System.currentTimeMillis()));
             }
@@ -207,6 +212,17 @@ public class DeliveryWorkers {
             wake();
         } else {
             timer.schedule(this::wake, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One cheap read instead of every idle worker polling with a claim. */
+    private void wakeIfDue() {
+        try {
+            if (address.port().isPresent() && QuarkusTransaction.requiringNew().call(store::anyDue)) {
+                wake();
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("looking for due deliveries: %s", EventCodec.rootMessage(e));
         }
     }
 
