@@ -9,50 +9,59 @@ import dev.sluice.manifest.ManifestDocument;
 
 /**
  * Turns manifest documents into Kubernetes objects, reporting what keeps a document from being one: it does
- * not parse, or it lacks apiVersion, kind or metadata.name. A {@code kind: List} is expanded into its items.
- * Only complete objects go on to the policy rules.
+ * not parse, or it lacks apiVersion, kind or metadata.name. A {@code kind: List} (or any {@code *List} kind
+ * with items) is expanded into its items. Only complete objects go on to the rules.
  */
 public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding> findings) {
     public static final String PARSE = "manifest-parse";
     public static final String REQUIRED_FIELD = "manifest-required-field";
 
-    public static ManifestObjects of(List<ManifestDocument> documents) {
+    public static ManifestObjects of(List<ManifestFile> files) {
         List<ManifestObject> objects = new ArrayList<>();
         List<ManifestFinding> findings = new ArrayList<>();
-        for (ManifestDocument doc : documents) {
-            if (!doc.parsed()) {
-                findings.add(new ManifestFinding(PARSE, Severity.ERROR, null, null, null, doc.file(), doc.line(),
-                        doc.error(), "fix the YAML/JSON syntax at this line"));
-                continue;
-            }
-            JsonNode content = doc.content();
-            if (isList(content)) {
-                JsonNode items = content.get("items");
-                for (int i = 0; i < items.size(); i++) {
-                    add(items.get(i), doc, i, objects, findings);
+        for (ManifestFile file : files) {
+            for (ManifestDocument doc : file.documents()) {
+                if (!doc.parsed()) {
+                    findings.add(new ManifestFinding(PARSE, Severity.ERROR, Category.SCHEMA, null, null, null, doc.file(),
+                            doc.line(), null, doc.error(), "fix the YAML/JSON syntax at this line"));
+                    continue;
                 }
-            } else {
-                add(content, doc, -1, objects, findings);
+                JsonNode content = doc.content();
+                if (isList(content)) {
+                    JsonNode items = content.get("items");
+                    for (int i = 0; i < items.size(); i++) {
+                        add(items.get(i), doc, i, file.positions(), objects, findings);
+                    }
+                } else {
+                    add(content, doc, -1, file.positions(), objects, findings);
+                }
             }
         }
         return new ManifestObjects(List.copyOf(objects), List.copyOf(findings));
     }
 
-    private static boolean isList(JsonNode content) {
-        return "List".equals(text(content, "kind")) && content.has("items") && content.get("items").isArray();
+    /** Documents only, without field lines (unit tests, the benchmark's in-memory input). */
+    public static ManifestObjects ofDocuments(List<ManifestDocument> documents) {
+        return of(List.of(new ManifestFile(null, documents, null)));
     }
 
-    private static void add(JsonNode node, ManifestDocument doc, int item, List<ManifestObject> objects,
-            List<ManifestFinding> findings) {
+    private static boolean isList(JsonNode content) {
+        String kind = text(content, "kind");
+        return kind != null && kind.endsWith("List") && content.has("items") && content.get("items").isArray();
+    }
+
+    private static void add(JsonNode node, ManifestDocument doc, int item, SourcePositions positions,
+            List<ManifestObject> objects, List<ManifestFinding> findings) {
         String itemLabel = item >= 0 ? " (items[" + item + "] of a List)" : "";
         if (!node.isObject()) {
-            findings.add(new ManifestFinding(PARSE, Severity.ERROR, null, null, null, doc.file(), doc.line(),
+            ManifestObject where = new ManifestObject(null, null, null, null, doc.file(), doc.line(), item, node, positions);
+            findings.add(where.finding(PARSE, Severity.ERROR, Category.SCHEMA, null,
                     "List item items[" + item + "] is not a mapping (an object)", "make every List item a Kubernetes object"));
             return;
         }
         JsonNode metadata = node.get("metadata");
         ManifestObject object = new ManifestObject(text(node, "apiVersion"), text(node, "kind"),
-                text(metadata, "namespace"), text(metadata, "name"), doc.file(), doc.line(), item, node);
+                text(metadata, "namespace"), text(metadata, "name"), doc.file(), doc.line(), item, node, positions);
         List<String> missing = new ArrayList<>();
         if (object.apiVersion() == null) {
             missing.add("apiVersion");
@@ -67,13 +76,13 @@ public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding
             objects.add(object);
             return;
         }
-        findings.add(object.finding(REQUIRED_FIELD, Severity.ERROR,
+        findings.add(object.finding(REQUIRED_FIELD, Severity.ERROR, Category.SCHEMA, null,
                 object.label() + itemLabel + " has no " + String.join(", ", missing),
                 "every object needs apiVersion, kind and metadata.name to be applied"));
     }
 
     /** A non-blank scalar field, else null. */
-    private static String text(JsonNode node, String field) {
+    static String text(JsonNode node, String field) {
         if (node == null || !node.isObject()) {
             return null;
         }

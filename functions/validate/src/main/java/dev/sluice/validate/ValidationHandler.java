@@ -20,16 +20,17 @@ import dev.sluice.events.Payloads.ValidationCompleted;
 import dev.sluice.events.Payloads.ValidationRequested;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.git.GitRepositories.GitAccessException;
-import dev.sluice.manifest.ManifestDocument;
 import dev.sluice.manifest.ManifestSet;
 import dev.sluice.report.StageReport;
 import dev.sluice.settings.SettingsException;
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.validate.rules.DryRunRule;
 import dev.sluice.validate.rules.ValidationScope;
+import dev.sluice.validate.schema.KubernetesSchemas;
 
 /**
  * The validate function. Woken by {@code dev.sluice.validation.requested}: reads the manifests of the commit
- * under the {@code .sluice.yaml} manifest paths, validates them, stores the full report and replies
+ * under the {@code .sluice.yaml} manifest paths, validates them, stores the full report (and its SARIF rendering) and replies
  * {@code dev.sluice.validation.completed} (passed, counts by severity, summary). When the work cannot be done
  * it replies {@code dev.sluice.step.failed} (stage "validation"): retryable when git is unreachable, not when
  * {@code .sluice.yaml} is broken.
@@ -45,6 +46,9 @@ public class ValidationHandler implements EventHandler {
 
     @Inject
     ManifestValidator validator;
+
+    @Inject
+    DryRunRule dryRun;
 
     @Override
     public String function() {
@@ -62,26 +66,30 @@ public class ValidationHandler implements EventHandler {
         ValidationRequested request = requireComplete(EventCodec.data(event, ValidationRequested.class));
         String sha = request.sha().toLowerCase();
         List<String> paths;
-        List<String> files;
-        List<ManifestDocument> documents;
+        List<ManifestFile> files;
+        ValidationSettings settings;
         try {
             Repository repo = git.repositoryWith(request.repositoryUrl(), sha);
-            SluiceSettings settings = GitRepositories.settings(repo, sha);
-            paths = settings.manifests();
-            files = ManifestSet.files(repo, sha, paths);
-            documents = ManifestSet.read(repo, sha, paths);
+            SluiceSettings sluice = GitRepositories.settings(repo, sha);
+            paths = sluice.manifests();
+            settings = ValidationSettings.of(sluice);
+            files = ManifestSet.files(repo, sha, paths).stream()
+                    .map(f -> ManifestFile.of(f, GitRepositories.readFile(repo, sha, f).orElse(new byte[0]))).toList();
         } catch (GitAccessException e) {
             return failed(request, e.getMessage(), true);
         } catch (SettingsException e) {
             return failed(request, e.getMessage(), false);
         }
-        ValidationResult result = validator.validate(paths, files, documents,
-                new ValidationScope(request.environment(), request.namespace()));
+        ValidationResult result = validator.validate(paths, files,
+                new ValidationScope(request.environment(), request.namespace()), settings);
         long durationMs = (System.nanoTime() - started) / 1_000_000;
-        StageReport.save(request.runId(), StageReport.VALIDATION, request.attempt(), new ValidationReport(
-                request.runId(), request.attempt(), request.repositoryUrl(), sha, request.environment(),
-                request.namespace(), paths, validator.ruleIds(), result.files(), result.objects(), result.findings(),
-                result.counts(), result.passed(), result.summary(), durationMs));
+        ValidationReport report = new ValidationReport(request.runId(), request.attempt(), request.repositoryUrl(), sha,
+                request.environment(), request.namespace(), paths, validator.ruleIds(), result.files(), result.objects(),
+                result.findings(), result.suppressed(), result.counts(), result.countsByCategory(), result.failOnWarnings(),
+                result.passed(), result.summary(), KubernetesSchemas.get().provenance(), dryRun.status(), durationMs);
+        StageReport.save(request.runId(), StageReport.VALIDATION, request.attempt(), report);
+        // route serves this one at GET /runs/{id}/validation?format=sarif
+        StageReport.save(request.runId(), SarifReport.STAGE, request.attempt(), SarifReport.of(report, validator.catalogue()));
         LOG.infof("run %s attempt %d at %s: %s %s", request.runId(), request.attempt(), sha,
                 result.passed() ? "passed," : "failed:", result.summary());
         return List.of(EventCodec.event(EventTypes.VALIDATION_COMPLETED, FUNCTION, request.runId(),

@@ -31,6 +31,7 @@ class ValidationHandlerTest {
             kind: Deployment
             metadata:
               name: %s
+              labels: {app.kubernetes.io/name: %1$s}
             spec:
               selector:
                 matchLabels: {app: %1$s}
@@ -38,12 +39,16 @@ class ValidationHandlerTest {
                 metadata:
                   labels: {app: %1$s}
                 spec:
+                  securityContext: {runAsNonRoot: true, runAsUser: 1000}
                   containers:
                   - name: app
                     image: %s
                     resources:
                       requests: {cpu: 100m, memory: 64Mi}
                       limits: {memory: 128Mi}
+                    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+                    livenessProbe: {httpGet: {path: /q/health/live, port: 8080}}
+                    readinessProbe: {httpGet: {path: /q/health/ready, port: 8080}}
             """;
 
     private final List<TestRepository> repos = new ArrayList<>();
@@ -65,7 +70,11 @@ class ValidationHandlerTest {
 
     /** Posts a request for the commit and checks the reply is this function's validation.completed for the run. */
     private static JsonPath completed(UUID runId, TestRepository repo, String sha) {
-        Response r = ValidationRequests.post(runId, repo.url(), sha);
+        return completed(runId, ValidationRequests.data(runId, repo.url(), sha));
+    }
+
+    private static JsonPath completed(UUID runId, Map<String, Object> data) {
+        Response r = ValidationRequests.post(data);
         r.then().statusCode(200);
         assertThat(r.header("ce-type")).isEqualTo(EventTypes.VALIDATION_COMPLETED);
         assertThat(r.header("ce-source")).isEqualTo("/sluice/validate");
@@ -85,6 +94,16 @@ class ValidationHandlerTest {
         }
     }
 
+    private static List<JsonNode> findings(JsonNode report, String ruleId) {
+        List<JsonNode> found = new ArrayList<>();
+        report.get("findings").forEach(f -> {
+            if (f.get("ruleId").asText().equals(ruleId)) {
+                found.add(f);
+            }
+        });
+        return found;
+    }
+
     private static List<String> ruleIds(JsonNode report) {
         List<String> ids = new ArrayList<>();
         report.get("findings").forEach(f -> ids.add(f.get("ruleId").asText()));
@@ -97,14 +116,18 @@ class ValidationHandlerTest {
         String sha = repo.commit("knative", Map.of("k8s/service.yaml",
                 Fixtures.read("k8s/knative-docs/serving_hello-world_helloworld-go_service.yaml")));
         UUID runId = UUID.randomUUID();
+        Map<String, Object> data = ValidationRequests.data(runId, repo.url(), sha);
+        data.put("namespace", "default"); // the sample's own namespace
 
-        JsonPath body = completed(runId, repo, sha);
+        JsonPath body = completed(runId, data);
 
         assertThat(body.getBoolean("passed")).isTrue();
         assertThat(body.getInt("counts.error")).isZero();
-        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 2 warnings");
+        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 4 warnings");
         JsonNode report = report(runId);
-        assertThat(ruleIds(report)).containsExactlyInAnyOrder("image-tag", "resources");
+        // no probe warnings: Knative probes the container itself
+        assertThat(ruleIds(report)).containsExactlyInAnyOrder("image-tag", "resources", "read-only-root-fs",
+                "run-as-non-root", "name-label");
         assertThat(report.at("/objects/0/kind").asText()).isEqualTo("Service");
         assertThat(report.at("/objects/0/name").asText()).isEqualTo("helloworld-go");
     }
@@ -126,9 +149,11 @@ class ValidationHandlerTest {
         assertThat(report.get("files").get(0).asText()).isEqualTo("k8s/kubernetes-manifests.yaml");
         // the first document starts after the licence header
         assertThat(report.at("/objects/0/line").asInt()).isEqualTo(21);
-        // the one warning: loadgenerator's init container sets no resources; every image is tagged or pinned
-        assertThat(ruleIds(report)).containsExactly("resources");
-        assertThat(report.at("/findings/0/name").asText()).isEqualTo("loadgenerator");
+        // loadgenerator's init container sets no resources; every image is tagged or pinned, every pod non-root
+        JsonNode resources = findings(report, "resources").get(0);
+        assertThat(resources.get("name").asText()).isEqualTo("loadgenerator");
+        assertThat(resources.get("path").asText()).isEqualTo("spec.template.spec.initContainers[0]");
+        assertThat(ruleIds(report)).doesNotContain("image-tag", "run-as-non-root", "privileged", "schema", "service-overlap");
     }
 
     @Test
@@ -150,7 +175,7 @@ class ValidationHandlerTest {
     void aDocumentWithoutMetadataNameFailsNamingFileAndLine() {
         TestRepository repo = repo();
         String sha = repo.commit("no name", Map.of("k8s/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n"
-                + deployment("web", "nginx:1.27").replace("  name: web\n", "  labels: {app: web}\n")));
+                + deployment("web", "nginx:1.27").replace("  name: web\n", "")));
         UUID runId = UUID.randomUUID();
 
         JsonPath body = completed(runId, repo, sha);
@@ -176,9 +201,11 @@ class ValidationHandlerTest {
         JsonPath body = completed(runId, repo, sha);
 
         assertThat(body.getBoolean("passed")).isFalse();
-        assertThat(body.getInt("counts.error")).isEqualTo(1);
+        // apps/v1beta2 is itself an error now (deprecated-api), beside the duplicate
+        assertThat(body.getInt("counts.error")).isEqualTo(2);
         assertThat(body.getString("summary"))
-                .isEqualTo("k8s/b.yaml:8: Deployment shop/web is defined twice: here and at k8s/a.yaml:1");
+                .contains("k8s/b.yaml:8: Deployment shop/web is defined twice: here and at k8s/a.yaml:1")
+                .contains("k8s/b.yaml:8: Deployment shop/web: apps/v1beta2 is removed since Kubernetes 1.16; use apps/v1");
     }
 
     @Test
@@ -204,7 +231,8 @@ class ValidationHandlerTest {
         JsonPath body = completed(runId, repo, sha);
 
         assertThat(body.getBoolean("passed")).isFalse();
-        assertThat(body.getString("summary")).isEqualTo("k8s/list.yaml:1: Secret (items[2] of a List) has no metadata.name");
+        // the line of the item itself, not of the List
+        assertThat(body.getString("summary")).isEqualTo("k8s/list.yaml:10: Secret (items[2] of a List) has no metadata.name");
         JsonNode objects = report(runId).get("objects");
         assertThat(objects).hasSize(2);
         assertThat(objects.get(1).get("name").asText()).isEqualTo("second");
@@ -381,7 +409,7 @@ class ValidationHandlerTest {
         assertThat(second.header("ce-id")).isEqualTo(first.header("ce-id"));
         assertThat(second.header("ce-type")).isEqualTo(EventTypes.VALIDATION_COMPLETED);
         assertThat(second.asString()).isEqualTo(first.asString());
-        long reports = QuarkusTransaction.requiringNew().call(() -> StageReport.count("runId", runId));
+        long reports = QuarkusTransaction.requiringNew().call(() -> StageReport.count("runId = ?1 and stage = ?2", runId, StageReport.VALIDATION));
         assertThat(reports).isEqualTo(1);
     }
 

@@ -25,6 +25,11 @@ public class ContainerResourcesRule implements ObjectRule {
     }
 
     @Override
+    public String description() {
+        return "A container without CPU and memory requests, or without a memory limit.";
+    }
+
+    @Override
     public Severity severity() {
         return Severity.WARNING;
     }
@@ -42,7 +47,7 @@ public class ContainerResourcesRule implements ObjectRule {
                 missing.add("resources.limits");
             }
             if (!missing.isEmpty()) {
-                findings.add(finding(object, object.label() + " " + c.label() + " has no " + String.join(" or ", missing),
+                findings.add(finding(object, c.pointer() + (c.node().has("resources") ? "/resources" : ""), object.label() + " " + c.label() + " has no " + String.join(" or ", missing),
                         "set cpu and memory requests, and a memory limit"));
             }
         }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -21,18 +20,17 @@ import dev.sluice.validate.Severity;
 public class DuplicateObjectRule implements ManifestRule {
     public static final String ID = "duplicate-object";
 
-    // Objects of these kinds belong to no namespace, so a namespace written on them does not tell them apart.
-    private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "Node", "PersistentVolume", "ClusterRole",
-            "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "PriorityClass", "IngressClass",
-            "RuntimeClass", "APIService", "CSIDriver", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-            "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "ClusterIssuer");
-
     private record Identity(String group, String kind, String namespace, String name) {
     }
 
     @Override
     public String id() {
         return ID;
+    }
+
+    @Override
+    public String description() {
+        return "The same object (group, kind, namespace, name) defined more than once.";
     }
 
     @Override
@@ -45,7 +43,7 @@ public class DuplicateObjectRule implements ManifestRule {
         Map<Identity, ManifestObject> first = new HashMap<>();
         List<ManifestFinding> findings = new ArrayList<>();
         for (ManifestObject o : objects) {
-            String namespace = CLUSTER_SCOPED.contains(o.kind()) ? null
+            String namespace = Kinds.clusterScoped(o) ? null
                     : o.namespace() != null ? o.namespace() : scope.namespace();
             ManifestObject earlier = first.putIfAbsent(new Identity(o.group(), o.kind(), namespace, o.name()), o);
             if (earlier != null) {

@@ -25,6 +25,11 @@ public class ImageTagRule implements ObjectRule {
     }
 
     @Override
+    public String description() {
+        return "A container image without a tag, or with the latest tag.";
+    }
+
+    @Override
     public Severity severity() {
         return Severity.WARNING;
     }
@@ -43,10 +48,10 @@ public class ImageTagRule implements ObjectRule {
             }
             String tag = tag(ref);
             if (tag == null) {
-                findings.add(finding(object, object.label() + " " + c.label() + " image " + ref
+                findings.add(finding(object, c.pointer() + "/image", object.label() + " " + c.label() + " image " + ref
                         + " has no tag, so it means :latest", "pin the image to a version tag or a digest"));
             } else if (tag.equals("latest")) {
-                findings.add(finding(object, object.label() + " " + c.label() + " uses image " + ref,
+                findings.add(finding(object, c.pointer() + "/image", object.label() + " " + c.label() + " uses image " + ref,
                         "pin the image to a version tag or a digest instead of :latest"));
             }
         }

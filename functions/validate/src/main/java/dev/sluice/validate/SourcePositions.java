@@ -1,0 +1,94 @@
+package dev.sluice.validate;
+
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import dev.sluice.manifest.ManifestSet;
+
+/**
+ * The line of every field of a manifest file, by document and JSON pointer, so a finding points at the
+ * offending field rather than the start of its document. common's ManifestSet gives only where a document
+ * starts; this composes the file again with SnakeYAML (whose nodes carry marks), under the same limits, and
+ * only for files that have a finding. A file SnakeYAML cannot compose gives no field lines: findings then
+ * fall back to the document's line.
+ */
+public final class SourcePositions {
+    private final byte[] bytes;
+    // document start line -> (JSON pointer -> line)
+    private Map<Integer, Map<String, Integer>> byDocument;
+
+    public SourcePositions(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** The line of the field at {@code pointer} in the document starting at {@code documentLine}, or -1. */
+    public synchronized int line(int documentLine, String pointer) {
+        if (byDocument == null) {
+            byDocument = compose();
+        }
+        Map<String, Integer> lines = byDocument.get(documentLine);
+        if (lines == null) {
+            return -1;
+        }
+        Integer line = lines.get(pointer);
+        return line == null ? -1 : line;
+    }
+
+    private Map<Integer, Map<String, Integer>> compose() {
+        if (bytes == null || bytes.length > ManifestSet.MAX_FILE_BYTES) {
+            return Map.of();
+        }
+        LoaderOptions options = new LoaderOptions();
+        options.setMaxAliasesForCollections(50);
+        options.setNestingDepthLimit(100);
+        options.setCodePointLimit(ManifestSet.MAX_FILE_BYTES);
+        Map<Integer, Map<String, Integer>> docs = new HashMap<>();
+        try {
+            for (Node root : new Yaml(options).composeAll(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
+                if (root instanceof MappingNode) {
+                    Map<String, Integer> lines = new HashMap<>();
+                    walk(root, "", lines, Collections.newSetFromMap(new IdentityHashMap<>()));
+                    docs.put(root.getStartMark().getLine() + 1, lines);
+                }
+            }
+        } catch (RuntimeException e) {
+            // keep what was composed before the problem; ManifestSet already reported it
+        }
+        return docs;
+    }
+
+    private static void walk(Node node, String pointer, Map<String, Integer> lines, Set<Node> seen) {
+        if (!seen.add(node)) {
+            return; // an alias: its fields were recorded where the anchor is
+        }
+        if (node instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode key) {
+                    String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
+                    lines.putIfAbsent(child, key.getStartMark().getLine() + 1);
+                    walk(t.getValueNode(), child, lines, seen);
+                }
+            }
+        } else if (node instanceof SequenceNode s) {
+            for (int i = 0; i < s.getValue().size(); i++) {
+                Node item = s.getValue().get(i);
+                String child = pointer + "/" + i;
+                lines.putIfAbsent(child, item.getStartMark().getLine() + 1);
+                walk(item, child, lines, seen);
+            }
+        }
+    }
+}
