@@ -3,6 +3,7 @@ package dev.sluice.analyze;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -27,10 +28,11 @@ import dev.sluice.settings.ResolvedSettings;
 import dev.sluice.settings.SettingsException;
 
 /**
- * The analyze function. Woken by {@code dev.sluice.analysis.requested}; reads the pushed change and the
- * {@code .sluice.yaml} at {@code after}, applies the first rule set, stores the full report and replies
- * {@code dev.sluice.analysis.completed} (decision, score, confidence, top factors, resolved settings), or
- * {@code dev.sluice.step.failed} when the repository cannot be read (retryable) or its settings are broken (not).
+ * The analyze function. Woken by {@code dev.sluice.analysis.requested}; checks the repository URL against the
+ * allowlist, measures the pushed change (or takes the cached measurement of the same repository, before and
+ * after), judges it, stores the full report and replies {@code dev.sluice.analysis.completed} (decision, score,
+ * confidence, top factors, resolved settings), or {@code dev.sluice.step.failed}: retryable when the repository
+ * cannot be read, not when the URL is refused or {@code .sluice.yaml} is broken.
  */
 @ApplicationScoped
 public class AnalysisHandler implements EventHandler {
@@ -41,7 +43,11 @@ public class AnalysisHandler implements EventHandler {
     static final int REPLY_FACTORS = 5;
 
     @Inject
-    GitRepositories git;
+    RepositoryCache cache;
+    @Inject
+    RepositoryAllowlist allowlist;
+    @Inject
+    TreeCache trees;
 
     @Override
     public String function() {
@@ -58,16 +64,29 @@ public class AnalysisHandler implements EventHandler {
         long started = System.nanoTime();
         AnalysisRequested request = validated(EventCodec.data(event, AnalysisRequested.class));
         String after = request.after().toLowerCase(Locale.ROOT);
+        String before = usableBefore(request.before());
+        Optional<String> refused = allowlist.refusal(request.repositoryUrl());
+        if (refused.isPresent()) {
+            // Refused before any fetch: a push must not make Sluice reach an address the operator did not allow.
+            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), refused.get());
+            return failed(request, refused.get(), false);
+        }
         try {
-            Repository repo = git.repositoryWith(request.repositoryUrl(), after);
-            ResolvedSettings settings = GitRepositories.settings(repo, after).resolve(request.ref());
-            Change change = change(repo, request, after);
-            RiskAssessment risk = RiskAssessment.of(change, settings);
+            Measurement m = AnalysisCacheEntry.find(request.repositoryUrl(), before, after).orElse(null);
+            if (m == null) {
+                m = measure(request, before, after);
+                AnalysisCacheEntry.store(request.repositoryUrl(), before, after, m);
+            }
+            ResolvedSettings settings = m.settings().resolve(request.ref());
+            List<DeployingRuns.Overlap> busy = DeployingRuns.overlaps(request.runId(), settings.environment(),
+                    settings.namespace(), m.changedObjects());
+            RiskAssessment risk = RiskAssessment.of(m, settings, Boolean.TRUE.equals(request.forced()), busy);
             AnalysisReport report = new AnalysisReport(request.runId(), request.attempt(), request.repositoryUrl(),
-                    request.ref(), request.before(), request.forced(), change.base(), change.head(), change.wholeTree(),
-                    change.wholeTreeReason(), AnalysisReport.totals(change, settings.limits().reviewLines()),
-                    change.files(), risk.factors(), risk.secrets(), risk.decision(), risk.riskScore(),
-                    risk.confidence(), risk.confidenceNotes(), settings, (System.nanoTime() - started) / 1_000_000);
+                    request.ref(), request.before(), request.forced(), m.base(), m.head(), m.wholeTree(),
+                    m.wholeTreeReason(), m.fetch(), AnalysisReport.totals(m, settings.limits().reviewLines()), m.files(),
+                    m.languages(), m.graph(), risk.factors(), m.secrets(), m.allowedSecrets(), m.duplicateObjects(), busy,
+                    risk.decision(), risk.riskScore(), risk.confidence(), risk.confidenceNotes(), risk.recommendations(),
+                    settings, Measurement.VERSION, (System.nanoTime() - started) / 1_000_000);
             StageReport.save(request.runId(), StageReport.ANALYSIS, request.attempt(), report);
             return List.of(EventCodec.event(EventTypes.ANALYSIS_COMPLETED, FUNCTION, request.runId(),
                     new AnalysisCompleted(request.runId(), request.attempt(), risk.decision(), risk.riskScore(),
@@ -78,6 +97,31 @@ public class AnalysisHandler implements EventHandler {
         } catch (SettingsException e) {
             return failed(request, e.getMessage(), false);
         }
+    }
+
+    /** Fetches what is missing and measures the change against {@code before}, or the whole tree without a usable base. */
+    private Measurement measure(AnalysisRequested r, String before, String after) throws IOException {
+        RepositoryCache.Cached cached = cache.repositoryWith(r.repositoryUrl(), r.ref(), after, before);
+        Repository repo = cached.repository();
+        if (before == null) {
+            String why = r.before() == null || r.before().isEmpty() ? "no previous commit was given"
+                    : "first push of " + r.ref() + " (before is all zeros)";
+            return Measure.of(repo, null, why, after, trees, cached.fetch());
+        }
+        if (!GitRepositories.has(repo, before)) {
+            // Typical of a forced push: the old commit is gone from the remote, so there is nothing to diff against.
+            return Measure.of(repo, null, "previous commit " + before + " is not in the repository"
+                    + (Boolean.TRUE.equals(r.forced()) ? " (forced push)" : ""), after, trees, cached.fetch());
+        }
+        return Measure.of(repo, before, null, after, trees, cached.fetch());
+    }
+
+    private static String usableBefore(String before) {
+        if (before == null || before.isEmpty()) {
+            return null;
+        }
+        String b = before.toLowerCase(Locale.ROOT);
+        return ZEROS.matcher(b).matches() ? null : b;
     }
 
     private static AnalysisRequested validated(AnalysisRequested r) {
@@ -100,27 +144,6 @@ public class AnalysisHandler implements EventHandler {
             throw new BadEventException("before must be a 40-hex commit sha or null, got '" + r.before() + "'");
         }
         return r;
-    }
-
-    /** The diff against {@code before}, or the whole tree when there is no usable base (said why in the report). */
-    private Change change(Repository repo, AnalysisRequested r, String after) throws IOException {
-        String before = r.before() == null ? "" : r.before().toLowerCase(Locale.ROOT);
-        if (before.isEmpty()) {
-            return ChangeReader.read(repo, null, "no previous commit was given", after);
-        }
-        if (ZEROS.matcher(before).matches()) {
-            return ChangeReader.read(repo, null, "first push of " + r.ref() + " (before is all zeros)", after);
-        }
-        if (!GitRepositories.has(repo, before)) {
-            try {
-                git.repositoryWith(r.repositoryUrl(), before);
-            } catch (GitAccessException e) {
-                // Typical of a forced push: the old commit is gone from the remote, so there is nothing to diff against.
-                return ChangeReader.read(repo, null, "previous commit " + before + " is not in the repository"
-                        + (Boolean.TRUE.equals(r.forced()) ? " (forced push)" : ""), after);
-            }
-        }
-        return ChangeReader.read(repo, before, null, after);
     }
 
     private static List<CloudEvent> failed(AnalysisRequested r, String error, boolean retryable) {

@@ -1,6 +1,7 @@
 package dev.sluice.analyze;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.sluice.events.Payloads.Decision;
@@ -8,19 +9,24 @@ import dev.sluice.settings.ResolvedSettings;
 
 /**
  * The full analysis of one run, stored as the "analysis" stage report; the reply carries only a summary.
- * Everything but {@code durationMs} is a function of the request and the repository: lists are sorted.
+ * Everything but {@code durationMs} is a function of the request, the repository and the runs deploying at the
+ * time (for {@code deploying-conflict}): lists are sorted.
  */
 public record AnalysisReport(UUID runId, int attempt, String repositoryUrl, String ref, String before, Boolean forced,
-        String base, String head, boolean wholeTree, String wholeTreeReason, Totals totals, List<ChangedFile> files,
-        List<RiskFactor> factors, List<SecretFinding> secrets, Decision decision, int riskScore, double confidence,
-        List<String> confidenceNotes, ResolvedSettings settings, long durationMs) {
+        String base, String head, boolean wholeTree, String wholeTreeReason, RepositoryCache.Fetch fetch, Totals totals,
+        List<ChangedFile> files, Map<String, LineCount> languages, Measurement.GraphSummary graph,
+        List<RiskFactor> factors, List<SecretFinding> secrets, List<AllowedSecret> allowedSecrets,
+        List<ManifestObjects.Duplicate> duplicateObjects, List<DeployingRuns.Overlap> deployingConflicts,
+        Decision decision, int riskScore, double confidence, List<String> confidenceNotes, List<String> recommendations,
+        ResolvedSettings settings, int analyzerVersion, long durationMs) {
 
-    public record Totals(int files, int linesAdded, int linesRemoved, int changedLines, long binaryFiles,
-            int reviewLines, boolean overReviewLimit) {
+    public record Totals(int files, int linesAdded, int linesRemoved, int changedLines, int weightedLines,
+            long binaryFiles, int reviewLines, boolean overReviewLimit, long codeLines) {
     }
 
-    static Totals totals(Change change, int reviewLines) {
-        return new Totals(change.files().size(), change.linesAdded(), change.linesRemoved(), change.changedLines(),
-                change.binaryFiles(), reviewLines, change.changedLines() > reviewLines);
+    static Totals totals(Measurement m, int reviewLines) {
+        return new Totals(m.files().size(), m.linesAdded(), m.linesRemoved(), m.changedLines(), m.weightedLines(),
+                m.binaryFiles(), reviewLines, m.weightedLines() > reviewLines,
+                m.languages().values().stream().mapToLong(LineCount::code).sum());
     }
 }

@@ -64,10 +64,15 @@ final class ChangeReader {
         boolean binary = header.getPatchType() != FileHeader.PatchType.UNIFIED;
         int plus = 0;
         int minus = 0;
+        String head = null;
+        boolean kubernetes = false;
         if (!binary) {
             RawText text = null;
             if (type != DiffEntry.ChangeType.DELETE && isFile(entry.getNewMode())) {
-                text = new RawText(reader.open(entry.getNewId().toObjectId()).getCachedBytes(LARGEST_TEXT_FILE));
+                byte[] bytes = reader.open(entry.getNewId().toObjectId()).getCachedBytes(LARGEST_TEXT_FILE);
+                text = new RawText(bytes);
+                head = new String(bytes, 0, Math.min(bytes.length, 1024), java.nio.charset.StandardCharsets.UTF_8);
+                kubernetes = isKubernetesObject(path, bytes);
             }
             for (Edit edit : header.toEditList()) {
                 plus += edit.getLengthB();
@@ -77,7 +82,22 @@ final class ChangeReader {
                 }
             }
         }
-        return new ChangedFile(path, oldPath, changeType(type), plus, minus, binary);
+        Language language = Language.ofName(path);
+        return new ChangedFile(path, oldPath, changeType(type), plus, minus, binary,
+                language == null ? null : language.label, FileKind.of(path, head).id, kubernetes ? Boolean.TRUE : null);
+    }
+
+    private static final java.util.regex.Pattern API_VERSION = java.util.regex.Pattern.compile("(?m)^(?:\\s*\"apiVersion\"\\s*:|apiVersion:)");
+    private static final java.util.regex.Pattern KIND = java.util.regex.Pattern.compile("(?m)^(?:\\s*\"kind\"\\s*:|kind:)");
+
+    /** A YAML or JSON file that declares a Kubernetes object (top-level apiVersion and kind), wherever it is. */
+    private static boolean isKubernetesObject(String path, byte[] bytes) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        if (!(lower.endsWith(".yaml") || lower.endsWith(".yml") || lower.endsWith(".json")) || bytes.length > 2_000_000) {
+            return false;
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return API_VERSION.matcher(text).find() && KIND.matcher(text).find();
     }
 
     /** Files only (not symlinks or submodules: a submodule's id is a commit this repository does not hold). */

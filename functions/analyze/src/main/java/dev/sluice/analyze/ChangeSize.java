@@ -26,21 +26,22 @@ final class ChangeSize {
         return (int) Math.min(MAX_POINTS, Math.max(1, Math.round(points)));
     }
 
-    static Optional<RiskFactor> factor(Change change, int reviewLines) {
-        int lines = change.changedLines();
-        boolean overLimit = lines > reviewLines;
+    /** Lines of vendored and generated files count a tenth: {@code weighted} is what the score and limit read. */
+    static Optional<RiskFactor> factor(List<ChangedFile> files, int lines, int weighted, int reviewLines) {
+        boolean overLimit = weighted > reviewLines;
         if (lines == 0 && !overLimit) {
             return Optional.empty();
         }
-        String message = lines + " lines changed in " + change.files().size() + (change.files().size() == 1 ? " file" : " files")
+        String message = lines + " lines changed in " + files.size() + (files.size() == 1 ? " file" : " files")
+                + (weighted != lines ? " (" + weighted + " weighed: vendored and generated files count a tenth)" : "")
                 + (overLimit ? ", over the review limit of " + reviewLines : "");
         // The biggest files are the evidence: where a reviewer would spend the time.
-        List<RiskFactor.Evidence> evidence = change.files().stream()
+        List<RiskFactor.Evidence> evidence = files.stream()
                 .filter(f -> f.changedLines() > 0)
                 .sorted(Comparator.comparingInt(ChangedFile::changedLines).reversed().thenComparing(ChangedFile::path))
                 .limit(5)
                 .map(f -> new RiskFactor.Evidence(f.path(), null))
                 .toList();
-        return Optional.of(new RiskFactor(FACTOR, points(lines), message, evidence, overLimit ? Decision.NEEDS_REVIEW : null));
+        return Optional.of(new RiskFactor(FACTOR, points(weighted), message, evidence, overLimit ? Decision.NEEDS_REVIEW : null));
     }
 }

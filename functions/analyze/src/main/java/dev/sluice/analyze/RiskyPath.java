@@ -21,6 +21,7 @@ enum RiskyPath {
     MANIFESTS("path.manifests", 10, "deployment manifests changed"),
     MIGRATIONS("path.migrations", 15, "database migrations changed"),
     DEPENDENCIES("path.dependencies", 5, "dependencies changed"),
+    SECURITY("path.security", 10, "authentication or security code changed"),
     SETTINGS("path.settings", 15, SluiceSettings.FILE + " changed");
 
     /** All categories together add at most this much, so without a secret the score stays under the default reject line. */
@@ -50,6 +51,16 @@ enum RiskyPath {
             + "|(docker-)?compose(\\.[\\w-]+)?\\.ya?ml");
     private static final Set<String> MIGRATION_DIRS = Set.of("migration", "migrations", "migrate");
     private static final Pattern FLYWAY_FILE = Pattern.compile("[vru]\\d+(?:[._]\\d+)*__.+\\.sql");
+    // A path part that names authentication, authorisation or cryptography: lower-case words between separators
+    // (src/auth/, oauth_client.py) or capitalised words inside a camel-case name (AuthFilter.java, userPasswordReset.ts).
+    private static final String SECURITY_WORDS = "auth|authn|authz|authentication|authorization|authorisation|oauth|oauth2"
+            + "|oidc|saml|sso|login|security|crypto|cryptography|permission|permissions|acl|rbac|jwt|password|passwd"
+            + "|credential|credentials|secret|secrets|keystore|tls|ssl|session|sessions";
+    private static final Pattern SECURITY_PART = Pattern.compile("(?:^|[/_.-])(?:" + SECURITY_WORDS + ")(?:[/_.-]|$)");
+    private static final Pattern SECURITY_CAMEL = Pattern.compile(
+            "(?:^|[/_.a-z-])(?:Auth|Authn|Authz|Authentication|Authorization|OAuth|Oauth|Oidc|Saml|Sso|Login|Security"
+                    + "|Crypto|Permission|Permissions|Acl|Rbac|Jwt|Password|Credential|Credentials|Secret|Secrets|KeyStore"
+                    + "|Keystore|Tls|Ssl|Session)(?:[A-Z/_.-]|$)");
     private static final Set<String> MANIFEST_FILES = Set.of("kustomization.yaml", "kustomization.yml", "chart.yaml");
 
     boolean matches(String path, List<String> manifestPaths) {
@@ -61,8 +72,13 @@ enum RiskyPath {
             case MANIFESTS -> MANIFEST_FILES.contains(name) || isManifest(path, lower, manifestPaths);
             case MIGRATIONS -> FLYWAY_FILE.matcher(name).matches() || inMigrationDir(lower);
             case DEPENDENCIES -> DEPENDENCY_FILES.contains(name) || REQUIREMENTS.matcher(name).matches();
+            case SECURITY -> !isDocument(lower) && (SECURITY_PART.matcher(lower).find() || SECURITY_CAMEL.matcher(path).find());
             case SETTINGS -> path.equals(SluiceSettings.FILE);
         };
+    }
+
+    private static boolean isDocument(String lower) {
+        return lower.endsWith(".md") || lower.endsWith(".txt") || lower.endsWith(".rst") || lower.endsWith(".adoc");
     }
 
     /** The .sluice.yaml manifest paths, read as ManifestSet reads them: folders end with '/', else a file or a glob. */
@@ -95,12 +111,14 @@ enum RiskyPath {
     }
 
     /** One factor per category the change touches, with the touched files as evidence. */
-    static List<RiskFactor> factors(Change change, List<String> manifestPaths) {
+    static List<RiskFactor> factors(List<ChangedFile> files, List<String> manifestPaths) {
         List<RiskFactor> factors = new ArrayList<>();
         for (RiskyPath category : values()) {
             Set<String> touched = new TreeSet<>();
-            for (ChangedFile f : change.files()) {
-                if (category.matches(f.path(), manifestPaths) || f.oldPath() != null && category.matches(f.oldPath(), manifestPaths)) {
+            for (ChangedFile f : files) {
+                boolean kubernetes = category == MANIFESTS && Boolean.TRUE.equals(f.kubernetes());
+                if (kubernetes || category.matches(f.path(), manifestPaths)
+                        || f.oldPath() != null && category.matches(f.oldPath(), manifestPaths)) {
                     touched.add(f.path());
                 }
             }

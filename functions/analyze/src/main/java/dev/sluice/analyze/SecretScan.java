@@ -5,8 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,8 +17,9 @@ import java.util.regex.Pattern;
 import dev.sluice.events.Payloads.Decision;
 
 /**
- * The secrets rule: a private key block or an AWS access key id in an added line rejects the change.
- * Only added lines are read, so removing a leaked secret is not punished.
+ * The secrets rule: a secret ({@link SecretKind}) in an added line rejects the change, unless it is allowed
+ * ({@link SecretAllowance}). Only added lines are read, so removing a leaked secret is not punished. Values
+ * with low entropy, placeholders and references to other variables are not secrets.
  */
 final class SecretScan {
     private SecretScan() {
@@ -23,36 +27,93 @@ final class SecretScan {
 
     static final String FACTOR = "secret";
 
-    private enum Kind {
-        PRIVATE_KEY("private-key", "private key",
-                Pattern.compile("-----BEGIN (?:(?:RSA|EC|OPENSSH|DSA|PGP|ENCRYPTED) )?PRIVATE KEY(?: BLOCK)?-----")),
-        AWS_ACCESS_KEY_ID("aws-access-key-id", "AWS access key id",
-                Pattern.compile("\\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\\b"));
+    // ${VAR}, {{ .Values.x }}, <your-token>, %(name)s, $VAR, process.env.X, os.environ[...], xxxx, ****.
+    private static final Pattern PLACEHOLDER = Pattern.compile(
+            "(?i)^(?:\\$\\{.*|\\{\\{.*|<.*>|%\\(?.*|\\$[A-Z_].*|.*(?:process\\.env|os\\.environ|getenv|System\\.get).*"
+                    + "|(.)\\1{5,}.*|.*(?:x{5,}|\\*{4,}|example|placeholder|changeme|your[_-]?|dummy|redacted).*)$");
+    // Unquoted references to other names (config.password, self.token, getSecret(...)) are code, not values.
+    private static final Pattern REFERENCE = Pattern.compile("^[A-Za-z_][\\w]*(?:[.\\[(][\\w.\\[\\]()'\"]*)+$");
 
-        final String id;
-        final String label;
-        final Pattern pattern;
-
-        Kind(String id, String label, Pattern pattern) {
-            this.id = id;
-            this.label = label;
-            this.pattern = pattern;
-        }
-    }
-
+    /** Finds secrets in added lines: each kind's match once, the most specific kind first. */
     static List<SecretFinding> findings(List<AddedLine> lines) {
         List<SecretFinding> found = new ArrayList<>();
         for (AddedLine line : lines) {
-            for (Kind kind : Kind.values()) {
-                Matcher m = kind.pattern.matcher(line.text());
-                while (m.find()) {
-                    found.add(new SecretFinding(kind.id, line.file(), line.line(), fingerprint(m.group())));
-                }
-            }
+            found.addAll(inLine(line.file(), line.line(), line.text()));
         }
         found.sort(Comparator.comparing(SecretFinding::file).thenComparingInt(SecretFinding::line)
                 .thenComparing(SecretFinding::kind).thenComparing(SecretFinding::fingerprint));
         return List.copyOf(found);
+    }
+
+    static List<SecretFinding> inLine(String file, int lineNumber, String text) {
+        if (text.length() > 4000) {
+            // Minified or data lines: scan the start only, so one line cannot cost seconds.
+            text = text.substring(0, 4000);
+        }
+        List<SecretFinding> found = new ArrayList<>();
+        List<int[]> taken = new ArrayList<>();
+        for (SecretKind kind : SecretKind.values()) {
+            Matcher m = kind.pattern.matcher(text);
+            while (m.find()) {
+                int g = kind.group;
+                String value = m.group(g);
+                if (value == null || overlaps(taken, m.start(g), m.end(g))) {
+                    continue;
+                }
+                if (kind.minEntropy > 0 && entropy(value) < kind.minEntropy) {
+                    continue;
+                }
+                if (kind == SecretKind.ASSIGNED_SECRET && !looksLikeAValue(value, m.group(2))) {
+                    continue;
+                }
+                taken.add(new int[] { m.start(g), m.end(g) });
+                found.add(new SecretFinding(kind.id, file, lineNumber, fingerprint(value)));
+            }
+        }
+        return found;
+    }
+
+    private static boolean overlaps(List<int[]> taken, int start, int end) {
+        for (int[] t : taken) {
+            if (start < t[1] && t[0] < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean looksLikeAValue(String value, String quote) {
+        if (PLACEHOLDER.matcher(value).matches()) {
+            return false;
+        }
+        if (quote.isEmpty() && REFERENCE.matcher(value).matches()) {
+            return false;
+        }
+        boolean digit = false;
+        boolean letter = false;
+        for (char c : value.toCharArray()) {
+            digit |= Character.isDigit(c);
+            letter |= Character.isLetter(c);
+        }
+        // Words alone (a sentence, an identifier) are not generated secrets.
+        return digit && letter || value.length() >= 20;
+    }
+
+    /** Shannon entropy of a string, in bits per character. */
+    static double entropy(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        Map<Character, Integer> counts = new HashMap<>();
+        for (char c : s.toCharArray()) {
+            counts.merge(c, 1, Integer::sum);
+        }
+        double h = 0;
+        for (int n : counts.values()) {
+            double p = (double) n / s.length();
+            h -= p * (Math.log(p) / Math.log(2));
+        }
+        return h;
     }
 
     static Optional<RiskFactor> factor(List<SecretFinding> findings) {
@@ -60,21 +121,12 @@ final class SecretScan {
             return Optional.empty();
         }
         List<String> where = findings.stream().limit(3)
-                .map(f -> label(f.kind()) + " at " + f.file() + ":" + f.line()).toList();
+                .map(f -> SecretKind.label(f.kind()) + " at " + f.file() + ":" + f.line()).toList();
         String message = (findings.size() == 1 ? "secret added: " : findings.size() + " secrets added: ")
                 + String.join(", ", where) + (findings.size() > 3 ? " (+" + (findings.size() - 3) + " more)" : "");
         List<RiskFactor.Evidence> evidence = findings.stream()
                 .map(f -> new RiskFactor.Evidence(f.file(), f.line())).distinct().toList();
         return Optional.of(new RiskFactor(FACTOR, 100, message, evidence, Decision.REJECT));
-    }
-
-    private static String label(String kind) {
-        for (Kind k : Kind.values()) {
-            if (k.id.equals(kind)) {
-                return k.label;
-            }
-        }
-        return kind;
     }
 
     static String fingerprint(String value) {
@@ -84,5 +136,9 @@ final class SecretScan {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
+    }
+
+    static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,0 +1,5 @@
+package dev.sluice.analyze;
+
+/** A secret finding that is allowed, with the reason and where the allowance came from (inline or .sluice.yaml). */
+public record AllowedSecret(String kind, String file, int line, String fingerprint, String reason, String allowedBy) {
+}

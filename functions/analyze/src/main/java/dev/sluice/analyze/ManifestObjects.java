@@ -1,0 +1,80 @@
+package dev.sluice.analyze;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.eclipse.jgit.lib.Repository;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.sluice.git.GitRepositories;
+import dev.sluice.manifest.ManifestDocument;
+import dev.sluice.manifest.ManifestSet;
+
+/**
+ * The Kubernetes objects a change defines: two manifests defining the same object (kind, namespace, name) are a
+ * conflict; the objects of changed manifest files are what another run's deployment may be touching right now.
+ */
+final class ManifestObjects {
+    private ManifestObjects() {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ObjectRef(String kind, String namespace, String name, String file, Integer line) {
+        String key() {
+            return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
+        }
+    }
+
+    public record Duplicate(String kind, String namespace, String name, List<RiskFactor.Evidence> definedAt) {
+    }
+
+    static List<Duplicate> duplicates(List<ManifestDocument> docs) {
+        Map<String, List<ManifestDocument>> byKey = new TreeMap<>();
+        for (ManifestDocument d : docs) {
+            if (d.parsed() && d.kind() != null && d.name() != null) {
+                byKey.computeIfAbsent(d.kind() + "/" + (d.namespace() == null ? "" : d.namespace()) + "/" + d.name(),
+                        k -> new ArrayList<>()).add(d);
+            }
+        }
+        List<Duplicate> out = new ArrayList<>();
+        for (List<ManifestDocument> same : byKey.values()) {
+            if (same.size() > 1) {
+                ManifestDocument d = same.get(0);
+                out.add(new Duplicate(d.kind(), d.namespace(), d.name(),
+                        same.stream().map(x -> new RiskFactor.Evidence(x.file(), x.line())).toList()));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Objects in the changed manifest files: at head for added and modified files, at base for deleted ones. */
+    static List<ObjectRef> changed(Repository repo, String base, String head, List<ChangedFile> files, List<String> manifestPaths) {
+        List<ObjectRef> out = new ArrayList<>();
+        for (ChangedFile f : files) {
+            boolean manifest = Boolean.TRUE.equals(f.kubernetes()) || ManifestSet.isManifestFile(f.path())
+                    && ManifestSet.selectedBy(f.path(), manifestPaths);
+            if (!manifest || f.binary()) {
+                continue;
+            }
+            String sha = "deleted".equals(f.changeType()) ? base : head;
+            if (sha == null) {
+                continue;
+            }
+            byte[] bytes = GitRepositories.readFile(repo, sha, f.path()).orElse(null);
+            if (bytes == null) {
+                continue;
+            }
+            for (ManifestDocument d : ManifestSet.parse(f.path(), bytes)) {
+                if (d.parsed() && d.kind() != null && d.name() != null) {
+                    out.add(new ObjectRef(d.kind(), d.namespace(), d.name(), d.file(), d.line()));
+                }
+            }
+        }
+        out.sort(Comparator.comparing(ObjectRef::key).thenComparing(ObjectRef::file));
+        return List.copyOf(out);
+    }
+}

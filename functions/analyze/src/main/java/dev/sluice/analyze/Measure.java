@@ -1,0 +1,99 @@
+package dev.sluice.analyze;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+
+import dev.sluice.git.GitRepositories;
+import dev.sluice.manifest.ManifestSet;
+import dev.sluice.settings.SluiceSettings;
+
+/**
+ * Measures one change in a repository: the diff, the tree's languages, the import graph and the change's reach,
+ * secrets, conflict markers and the manifests' objects. Plain code over a JGit repository (no CDI, no database),
+ * so the benchmark runs exactly what the function runs.
+ */
+final class Measure {
+    private Measure() {
+    }
+
+    private static final Pattern CONFLICT_MARKER = Pattern.compile("^(?:<{7}|>{7})(?: .*)?$");
+    static final int LARGEST_CYCLES = 5;
+    static final int CYCLE_MEMBERS = 10;
+    static final int SAMPLE_DEPENDENTS = 20;
+
+    /**
+     * @param base the commit to diff against, or null for the whole tree ({@code wholeTreeReason} says why)
+     * @throws dev.sluice.settings.SettingsException when .sluice.yaml at head is broken
+     */
+    static Measurement of(Repository repo, String base, String wholeTreeReason, String head, TreeCache cache,
+            RepositoryCache.Fetch fetch) throws IOException {
+        SluiceSettings settings = GitRepositories.settings(repo, head);
+        Change change = ChangeReader.read(repo, base, wholeTreeReason, head);
+        RevCommit headCommit = GitRepositories.commit(repo, head);
+        Map<String, LineCount> languages;
+        ImportGraph graph;
+        try (ObjectReader reader = repo.newObjectReader()) {
+            languages = cache.counts().count(reader, headCommit.getTree());
+            graph = new ImportGraph(cache.importScans(reader, headCommit.getTree()));
+        }
+
+        SecretAllowance.Split secrets = SecretAllowance.apply(SecretScan.findings(change.addedLines()),
+                change.addedLines(), settings.analysis().allow());
+        List<RiskFactor.Evidence> markers = new ArrayList<>();
+        for (AddedLine l : change.addedLines()) {
+            if (CONFLICT_MARKER.matcher(l.text()).matches()) {
+                markers.add(new RiskFactor.Evidence(l.file(), l.line()));
+            }
+        }
+        return new Measurement(Measurement.VERSION, change.base(), change.head(), change.wholeTree(),
+                change.wholeTreeReason(), fetch, change.files(), languages, graphSummary(graph, change.files()),
+                secrets.blocking(), secrets.allowed(), List.copyOf(markers),
+                ManifestObjects.duplicates(ManifestSet.read(repo, head, settings.manifests())),
+                ManifestObjects.changed(repo, base, head, change.files(), settings.manifests()), settings);
+    }
+
+    private static Measurement.GraphSummary graphSummary(ImportGraph graph, List<ChangedFile> files) {
+        List<String> changed = new ArrayList<>();
+        int outside = 0;
+        for (ChangedFile f : files) {
+            if ("deleted".equals(f.changeType())) {
+                continue;
+            }
+            if (graph.contains(f.path())) {
+                changed.add(f.path());
+            } else if (f.isCode()) {
+                outside++;
+            }
+        }
+        Set<String> dependents = graph.dependentsOf(changed);
+        List<List<String>> cycles = graph.cycles();
+        List<String> inCycles = new ArrayList<>();
+        for (List<String> c : cycles) {
+            for (String f : changed) {
+                if (c.contains(f)) {
+                    inCycles.add(f);
+                }
+            }
+        }
+        inCycles.sort(null);
+        Map<String, Integer> perFile = new LinkedHashMap<>();
+        graph.reachPerFile(changed).entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(10).forEach(e -> perFile.put(e.getKey(), e.getValue()));
+        int others = Math.max(1, graph.fileCount() - changed.size());
+        double reach = graph.fileCount() == 0 ? 0 : Math.round(1000.0 * dependents.size() / others) / 1000.0;
+        return new Measurement.GraphSummary(graph.fileCount(), graph.edgeCount(), cycles.size(),
+                cycles.stream().limit(LARGEST_CYCLES).map(c -> c.stream().limit(CYCLE_MEMBERS).toList()).toList(),
+                List.copyOf(inCycles), dependents.size(), reach, perFile,
+                dependents.stream().limit(SAMPLE_DEPENDENTS).toList(), outside);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sluice.analyze;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import dev.sluice.settings.SluiceSettings;
+
+/**
+ * Everything analyze measures of one (repository, before, after): a function of the repository's content alone,
+ * so it is cached on that key ({@link AnalysisCacheEntry}). What depends on the moment (the pushed ref's
+ * environment, a forced push, runs deploying right now) is judged on top of it by {@link RiskAssessment}.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record Measurement(int version, String base, String head, boolean wholeTree, String wholeTreeReason,
+        RepositoryCache.Fetch fetch, List<ChangedFile> files, Map<String, LineCount> languages, GraphSummary graph,
+        List<SecretFinding> secrets, List<AllowedSecret> allowedSecrets, List<RiskFactor.Evidence> conflictMarkers,
+        List<ManifestObjects.Duplicate> duplicateObjects, List<ManifestObjects.ObjectRef> changedObjects,
+        SluiceSettings settings) {
+
+    /** Bump when a rule changes what is measured: cached measurements of older versions are not used. */
+    public static final int VERSION = 1;
+
+    int linesAdded() {
+        return files.stream().mapToInt(ChangedFile::added).sum();
+    }
+
+    int linesRemoved() {
+        return files.stream().mapToInt(ChangedFile::removed).sum();
+    }
+
+    int changedLines() {
+        return linesAdded() + linesRemoved();
+    }
+
+    /** Changed lines with vendored and generated files counted a tenth. */
+    int weightedLines() {
+        double w = 0;
+        for (ChangedFile f : files) {
+            w += f.weighsLess() ? f.changedLines() / 10.0 : f.changedLines();
+        }
+        return (int) Math.round(w);
+    }
+
+    long binaryFiles() {
+        return files.stream().filter(ChangedFile::binary).count();
+    }
+
+    /** The import graph at {@code head}, and how far the change reaches through it. */
+    public record GraphSummary(int files, int edges, int cycles, List<List<String>> largestCycles,
+            List<String> changedInCycles, int dependents, double reach, Map<String, Integer> dependentsPerChangedFile,
+            List<String> sampleDependents, int changedCodeOutsideGraph) {
+    }
+}

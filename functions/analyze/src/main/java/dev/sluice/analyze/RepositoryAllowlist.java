@@ -1,0 +1,108 @@
+package dev.sluice.analyze;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The repositories an operator lets analyze fetch from: remote URLs by host ({@code sluice.analyze.allowed-hosts},
+ * exact or {@code *.example.com}), local paths and file:// URLs by folder ({@code sluice.analyze.allowed-paths}).
+ * A push names its own repository URL, so without this list any push could make Sluice fetch from anywhere.
+ */
+@ApplicationScoped
+public class RepositoryAllowlist {
+    // scp-like ssh: git@host:owner/repo.git
+    private static final Pattern SCP_LIKE = Pattern.compile("^[\\w.-]+@([\\w.-]+):(?!//).+");
+
+    @ConfigProperty(name = "sluice.analyze.allowed-hosts")
+    Optional<List<String>> allowedHosts;
+
+    @ConfigProperty(name = "sluice.analyze.allowed-paths")
+    Optional<List<String>> allowedPaths;
+
+    /** Why {@code url} may not be fetched, or empty when it may. */
+    public Optional<String> refusal(String url) {
+        String u = url.trim();
+        if (u.startsWith("/") || u.regionMatches(true, 0, "file:", 0, 5)) {
+            return pathRefusal(u);
+        }
+        String host = host(u);
+        if (host == null) {
+            return Optional.of("repository URL '" + url + "' is neither an absolute path nor a URL with a host");
+        }
+        List<String> hosts = hosts();
+        for (String allowed : hosts) {
+            String a = allowed.trim().toLowerCase(Locale.ROOT);
+            if (a.equals(host) || a.startsWith("*.") && host.endsWith(a.substring(1))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("repository host '" + host + "' is not in sluice.analyze.allowed-hosts "
+                + (hosts.isEmpty() ? "(empty: no remote repository is allowed)" : hosts));
+    }
+
+    private Optional<String> pathRefusal(String url) {
+        Path path;
+        try {
+            path = url.startsWith("/") ? Path.of(url) : Path.of(URI.create(url));
+        } catch (IllegalArgumentException e) {
+            return Optional.of("repository URL '" + url + "' is not a usable file URL: " + e.getMessage());
+        }
+        Path real = real(path.normalize());
+        List<String> paths = paths();
+        for (String allowed : paths) {
+            if (real.startsWith(real(Path.of(allowed.trim()).toAbsolutePath().normalize()))) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("repository path '" + real + "' is not under sluice.analyze.allowed-paths " + paths);
+    }
+
+    /** Symbolic links resolved where the path exists, so a link cannot lead out of an allowed folder. */
+    private static Path real(Path p) {
+        try {
+            return Files.exists(p) ? p.toRealPath() : p;
+        } catch (IOException e) {
+            return p;
+        }
+    }
+
+    private static String host(String url) {
+        Matcher scp = SCP_LIKE.matcher(url);
+        if (scp.matches()) {
+            return scp.group(1).toLowerCase(Locale.ROOT);
+        }
+        try {
+            String host = URI.create(url).getHost();
+            return host == null ? null : host.toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    List<String> hosts() {
+        return allowedHosts.orElse(List.of()).stream().filter(h -> !h.isBlank()).toList();
+    }
+
+    /** Default for one machine: the temporary folder and the user's home, where local repositories live. */
+    List<String> paths() {
+        if (allowedPaths.isPresent()) {
+            return allowedPaths.get().stream().filter(p -> !p.isBlank()).toList();
+        }
+        List<String> defaults = new ArrayList<>();
+        defaults.add(System.getProperty("java.io.tmpdir"));
+        defaults.add(System.getProperty("user.home"));
+        return defaults;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.sluice.analyze;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
+import org.eclipse.jgit.internal.storage.file.Pack;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.sluice.git.GitRepositories;
+import dev.sluice.git.GitRepositories.GitAccessException;
+
+/**
+ * analyze's side of the git cache: the same bare repository per URL that common's {@link GitRepositories} keeps
+ * (same folder, same naming), fetched differently. common fetches every branch and tag when a commit is missing;
+ * analyze fetches only the pushed ref, then the commit by id if the ref has moved on, and falls back to all
+ * branches and tags only for a server that refuses both. Git's negotiation sends only the objects the cache lacks.
+ */
+@ApplicationScoped
+public class RepositoryCache {
+    @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
+    String cacheDir;
+
+    private final ConcurrentHashMap<String, Repository> open = new ConcurrentHashMap<>();
+
+    /** How a commit got into the cache: {@code refspecs} fetched (none when it was there), objects received. */
+    public record Fetch(boolean fetched, List<String> refspecs, long objectsReceived) {
+        static final Fetch NONE = new Fetch(false, List.of(), 0);
+    }
+
+    public record Cached(Repository repository, Fetch fetch) {
+    }
+
+    /** The cache for {@code url} holding {@code after} (and {@code before} when the remote still has it). */
+    public Cached repositoryWith(String url, String ref, String after, String before) {
+        Repository repo = open.computeIfAbsent(url, this::openCache);
+        synchronized (repo) {
+            List<String> done = new ArrayList<>();
+            long received = 0;
+            if (!GitRepositories.has(repo, after)) {
+                received += fetch(repo, url, refSpec(ref), done, false);
+                if (!GitRepositories.has(repo, after)) {
+                    received += fetch(repo, url, new RefSpec(after + ":refs/sluice/" + after), done, false);
+                }
+                if (!GitRepositories.has(repo, after)) {
+                    received += fetch(repo, url, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), done, true);
+                    received += fetch(repo, url, new RefSpec("+refs/tags/*:refs/tags/*"), done, true);
+                }
+                if (!GitRepositories.has(repo, after)) {
+                    throw new GitAccessException("commit " + after + " is not in " + url, null);
+                }
+            }
+            if (before != null && !GitRepositories.has(repo, before)) {
+                // A forced push may have removed the old commit from the remote: then there is no base, which is not an error.
+                received += fetch(repo, url, new RefSpec(before + ":refs/sluice/" + before), done, false);
+            }
+            return new Cached(repo, done.isEmpty() ? Fetch.NONE : new Fetch(true, List.copyOf(done), received));
+        }
+    }
+
+    private static RefSpec refSpec(String ref) {
+        if (ref.startsWith("refs/heads/")) {
+            return new RefSpec("+" + ref + ":refs/remotes/origin/" + ref.substring(11));
+        }
+        if (ref.startsWith("refs/tags/")) {
+            return new RefSpec("+" + ref + ":" + ref);
+        }
+        return new RefSpec("+" + ref + ":refs/sluice/" + ref);
+    }
+
+    /** Fetches one refspec; returns the objects received (counted in the packs the fetch added). */
+    private static long fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork) {
+        Set<String> before = packs(repo);
+        try (Git git = new Git(repo)) {
+            git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).call();
+            done.add(spec.toString());
+        } catch (GitAPIException | RuntimeException e) {
+            if (mustWork || isUnreachable(e)) {
+                throw new GitAccessException("cannot fetch " + url + ": " + e.getMessage(), e);
+            }
+            // A ref or commit the remote does not have, or a server that refuses a commit id: the next way is tried.
+            return 0;
+        }
+        return newObjects(repo, before);
+    }
+
+    private static boolean isUnreachable(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("Invalid remote") || m.contains("not found: not authorized") || m.contains("Connection refused")
+                || m.contains("UnknownHost") || m.contains("not authorized");
+    }
+
+    private static Set<String> packs(Repository repo) {
+        Set<String> names = new HashSet<>();
+        if (repo instanceof FileRepository file) {
+            for (Pack p : file.getObjectDatabase().getPacks()) {
+                names.add(p.getPackName());
+            }
+        }
+        return names;
+    }
+
+    private static long newObjects(Repository repo, Set<String> before) {
+        long count = 0;
+        if (repo instanceof FileRepository file) {
+            for (Pack p : file.getObjectDatabase().getPacks()) {
+                if (!before.contains(p.getPackName())) {
+                    try {
+                        String pack = p.getPackFile().getPath();
+                        count += org.eclipse.jgit.internal.storage.file.PackIndex
+                                .open(new File(pack.substring(0, pack.length() - 5) + ".idx")).getObjectCount();
+                    } catch (IOException e) {
+                        // a pack that cannot be read is not counted; the fetch itself worked
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
+    /** The cache folder for a URL: common's naming, so both sides share one cache. */
+    Path cacheFolder(String url) {
+        return Path.of(cacheDir).resolve(hash(url) + ".git");
+    }
+
+    private Repository openCache(String url) {
+        try {
+            Path dir = cacheFolder(url);
+            if (!Files.exists(dir.resolve("HEAD"))) {
+                Files.createDirectories(dir);
+                Git.init().setBare(true).setDirectory(dir.toFile()).call().close();
+            }
+            return Git.open(dir.toFile()).getRepository();
+        } catch (IOException | GitAPIException e) {
+            throw new GitAccessException("cannot open a cache for " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String remoteUri(String url) {
+        return url.startsWith("/") ? new File(url).toURI().toString() : url;
+    }
+
+    static String hash(String url) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        open.values().forEach(Repository::close);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.sluice.analyze;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What analyze remembers about git objects between runs, keyed by object id (content never changes under an id):
+ * line counts per tree and per file ({@link TreeCounts}) and each source file's imports. Bounded, in memory.
+ */
+@ApplicationScoped
+public class TreeCache {
+    private static final Pattern GO_MODULE = Pattern.compile("(?m)^\\s*module\\s+\"?([^\\s\"]+)");
+
+    @ConfigProperty(name = "sluice.analyze.cache.trees", defaultValue = "200000")
+    int maxTrees;
+    @ConfigProperty(name = "sluice.analyze.cache.files", defaultValue = "500000")
+    int maxFiles;
+
+    private volatile TreeCounts counts;
+    private volatile Map<ObjectId, ImportScan> scans;
+
+    TreeCache() {
+    }
+
+    /** For use outside CDI (the benchmark). */
+    static TreeCache of(int maxTrees, int maxFiles) {
+        TreeCache c = new TreeCache();
+        c.maxTrees = maxTrees;
+        c.maxFiles = maxFiles;
+        return c;
+    }
+
+    TreeCounts counts() {
+        if (counts == null) {
+            synchronized (this) {
+                if (counts == null) {
+                    counts = new TreeCounts(maxTrees, maxFiles);
+                }
+            }
+        }
+        return counts;
+    }
+
+    private Map<ObjectId, ImportScan> scans() {
+        if (scans == null) {
+            synchronized (this) {
+                if (scans == null) {
+                    int max = maxFiles;
+                    scans = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<ObjectId, ImportScan> eldest) {
+                            return size() > max;
+                        }
+                    });
+                }
+            }
+        }
+        return scans;
+    }
+
+    /** Every graph-language file of a tree (and every go.mod, whose module path Go imports start with), scanned. */
+    Map<String, ImportScan> importScans(ObjectReader reader, RevTree tree) throws IOException {
+        Map<String, ImportScan> out = new TreeMap<>();
+        Map<ObjectId, ImportScan> cache = scans();
+        try (TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            while (walk.next()) {
+                if ((walk.getFileMode(0).getBits() & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+                    continue;
+                }
+                String path = walk.getPathString();
+                boolean goMod = path.equals("go.mod") || path.endsWith("/go.mod");
+                Language language = Language.ofName(path);
+                if (!goMod && !ImportScan.reads(language)) {
+                    continue;
+                }
+                ObjectId id = walk.getObjectId(0);
+                ImportScan scan = cache.get(id);
+                if (scan == null) {
+                    byte[] content = read(reader, id);
+                    if (goMod) {
+                        Matcher m = GO_MODULE.matcher(content == null ? "" : new String(content, StandardCharsets.UTF_8));
+                        scan = new ImportScan(m.find() ? m.group(1) : null, java.util.List.of(), java.util.Set.of());
+                    } else {
+                        scan = content == null ? ImportScan.EMPTY : ImportScan.of(language, content);
+                    }
+                    cache.put(id, scan);
+                }
+                out.put(path, scan);
+            }
+        }
+        return out;
+    }
+
+    private static byte[] read(ObjectReader reader, ObjectId id) throws IOException {
+        ObjectLoader loader = reader.open(id, Constants.OBJ_BLOB);
+        return loader.getSize() > TreeCounts.LARGEST_COUNTED_FILE ? null : loader.getCachedBytes(TreeCounts.LARGEST_COUNTED_FILE);
+    }
+}
