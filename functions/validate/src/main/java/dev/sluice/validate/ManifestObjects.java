@@ -12,12 +12,13 @@ import dev.sluice.manifest.ManifestDocument;
  * not parse, or it lacks apiVersion, kind or metadata.name. A {@code kind: List} (or any {@code *List} kind
  * with items) is expanded into its items. Only complete objects go on to the rules.
  */
-public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding> findings) {
+public record ManifestObjects(List<ManifestObject> objects, List<ManifestObject> unnamed, List<ManifestFinding> findings) {
     public static final String PARSE = "manifest-parse";
     public static final String REQUIRED_FIELD = "manifest-required-field";
 
     public static ManifestObjects of(List<ManifestFile> files) {
         List<ManifestObject> objects = new ArrayList<>();
+        List<ManifestObject> unnamed = new ArrayList<>();
         List<ManifestFinding> findings = new ArrayList<>();
         for (ManifestFile file : files) {
             for (ManifestDocument doc : file.documents()) {
@@ -30,14 +31,24 @@ public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding
                 if (isList(content)) {
                     JsonNode items = content.get("items");
                     for (int i = 0; i < items.size(); i++) {
-                        add(items.get(i), doc, i, file.positions(), objects, findings);
+                        add(items.get(i), doc, i, file.positions(), objects, unnamed, findings);
                     }
                 } else {
-                    add(content, doc, -1, file.positions(), objects, findings);
+                    add(content, doc, -1, file.positions(), objects, unnamed, findings);
                 }
             }
         }
-        return new ManifestObjects(List.copyOf(objects), List.copyOf(findings));
+        return new ManifestObjects(List.copyOf(objects), List.copyOf(unnamed), List.copyOf(findings));
+    }
+
+    /**
+     * The objects the rules look at: the complete ones, and those whose only fault is a missing name, so one
+     * push shows every problem of such an object rather than the name first and the rest on the next push.
+     */
+    public List<ManifestObject> checked() {
+        List<ManifestObject> all = new ArrayList<>(objects);
+        all.addAll(unnamed);
+        return all;
     }
 
     /** Documents only, without field lines (unit tests, the benchmark's in-memory input). */
@@ -51,7 +62,7 @@ public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding
     }
 
     private static void add(JsonNode node, ManifestDocument doc, int item, SourcePositions positions,
-            List<ManifestObject> objects, List<ManifestFinding> findings) {
+            List<ManifestObject> objects, List<ManifestObject> unnamed, List<ManifestFinding> findings) {
         String itemLabel = item >= 0 ? " (items[" + item + "] of a List)" : "";
         if (!node.isObject()) {
             ManifestObject where = new ManifestObject(null, null, null, null, doc.file(), doc.line(), item, node, positions);
@@ -75,6 +86,9 @@ public record ManifestObjects(List<ManifestObject> objects, List<ManifestFinding
         if (missing.isEmpty()) {
             objects.add(object);
             return;
+        }
+        if (missing.equals(List.of("metadata.name"))) {
+            unnamed.add(object);
         }
         findings.add(object.finding(REQUIRED_FIELD, Severity.ERROR, Category.SCHEMA, null,
                 object.label() + itemLabel + " has no " + String.join(", ", missing),

@@ -83,7 +83,7 @@ public class ManifestValidator {
         }
         for (ManifestRule rule : rules) {
             if (rule.active() && !settings.off(rule.id())) {
-                findings.addAll(rule.check(found.objects(), scope));
+                findings.addAll(rule.check(found.checked(), scope));
             }
         }
         Set<String> known = new TreeSet<>(catalogue().keySet());

@@ -33,7 +33,7 @@ public class DnsNameRule extends DescribedRule implements ObjectRule {
     @Override
     public List<ManifestFinding> check(ManifestObject object, ValidationScope scope) {
         List<ManifestFinding> findings = new ArrayList<>();
-        String problem = nameProblem(object);
+        String problem = object.name() == null ? null : nameProblem(object);
         if (problem != null) {
             findings.add(finding(object, "/metadata/name", object.label() + ": name '" + object.name() + "' " + problem,
                     "use lower-case letters, digits and '-', starting and ending with a letter or digit"));

@@ -43,6 +43,9 @@ public class DuplicateObjectRule implements ManifestRule {
         Map<Identity, ManifestObject> first = new HashMap<>();
         List<ManifestFinding> findings = new ArrayList<>();
         for (ManifestObject o : objects) {
+            if (o.name() == null) {
+                continue; // manifest-required-field already says so
+            }
             String namespace = Kinds.clusterScoped(o) ? null
                     : o.namespace() != null ? o.namespace() : scope.namespace();
             ManifestObject earlier = first.putIfAbsent(new Identity(o.group(), o.kind(), namespace, o.name()), o);

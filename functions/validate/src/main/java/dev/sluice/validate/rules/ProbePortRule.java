@@ -31,6 +31,10 @@ public class ProbePortRule extends ContainerRule {
         Set<String> names = new HashSet<>();
         Set<Integer> numbers = new HashSet<>();
         for (JsonNode p : c.node().path("ports")) {
+            // httpGet, tcpSocket and grpc probes speak TCP: a UDP port cannot answer them
+            if (!"TCP".equalsIgnoreCase(p.path("protocol").asText("TCP"))) {
+                continue;
+            }
             if (p.hasNonNull("name")) {
                 names.add(p.get("name").asText());
             }
@@ -49,7 +53,7 @@ public class ProbePortRule extends ContainerRule {
                 if (missing) {
                     findings.add(finding(object, c.pointer() + "/" + probe + "/" + handler + "/port",
                             describe(object, c) + " " + probe + " uses port " + port.asText()
-                                    + ", which the container does not declare",
+                                    + ", which the container does not declare as a TCP port",
                             named ? "name one of the container's ports " + port.asText() + ", or probe a declared port"
                                     : "probe one of the declared container ports, or declare this one"));
                 }

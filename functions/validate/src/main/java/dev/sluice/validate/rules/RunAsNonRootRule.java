@@ -12,7 +12,7 @@ import dev.sluice.validate.Severity;
 
 /**
  * A container that may run as root: neither runAsNonRoot: true nor a non-zero runAsUser, at container or pod
- * level. Root in a container is root on the host the moment something escapes.
+ * level, or that runs with the root group. Root in a container is root on the host the moment something escapes.
  */
 @ApplicationScoped
 public class RunAsNonRootRule extends ContainerRule {
@@ -28,6 +28,11 @@ public class RunAsNonRootRule extends ContainerRule {
         if (user != null && user.isNumber() && user.asLong() == 0) {
             return List.of(finding(object, at, describe(object, c) + " runs as root (runAsUser: 0)",
                     "set runAsUser to a non-zero uid and runAsNonRoot: true"));
+        }
+        JsonNode group = securitySetting(c, pod, "runAsGroup");
+        if (group != null && group.isNumber() && group.asLong() == 0) {
+            return List.of(finding(object, at, describe(object, c) + " runs with the root group (runAsGroup: 0)",
+                    "set runAsGroup to a non-zero gid"));
         }
         if ((user != null && user.isNumber() && user.asLong() > 0) || (nonRoot != null && nonRoot.asBoolean(false))) {
             return List.of();

@@ -53,7 +53,7 @@ public class ServiceSelectorRule extends DescribedRule implements ManifestRule {
     }
 
     static String podLabelsPointer(ManifestObject workload) {
-        if (PodSpecs.podSpec(workload) == null || PodSpecs.isKnative(workload)) {
+        if (PodSpecs.podSpecPointer(workload) == null || PodSpecs.isKnative(workload)) {
             return null;
         }
         String template = PodSpecs.templateMetadataPointer(workload);
