@@ -47,6 +47,9 @@ public final class LocalDatabase implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 // stopped by LocalPipeline after Quarkus has stopped, not concurrently with it
                 .setRegisterShutdownHook(false)
+                // zonky defaults to off, for tests: a commit (the broker's 202, a run's transition) must be on disk
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("fsync", "on")
                 .setPGStartupWait(Duration.ofSeconds(30))
                 .start();
         return new LocalDatabase(postgres, directory);

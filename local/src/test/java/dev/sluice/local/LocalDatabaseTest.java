@@ -47,6 +47,31 @@ class LocalDatabaseTest {
 
     @Test
     void aServerOrphanedByAKilledJvmIsStoppedAndItsDataKept() throws Exception {
+        long orphanPid = killedChildWrote();
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("the orphan still runs").contains(true);
+
+        try (LocalDatabase db = LocalDatabase.start(dataDir)) {
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(names(db)).containsExactly("written by the killed process");
+        }
+    }
+
+    @Test
+    void aCommitSurvivesASigkillOfThePostgresServerRightAfterIt() throws Exception {
+        // zonky turns synchronous_commit off by default: a commit would then be lost with the server's page cache
+        long serverPid = killedChildWrote();
+        ProcessHandle.of(serverPid).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(serverPid).ifPresent(p -> p.onExit().join());
+
+        try (LocalDatabase db = LocalDatabase.start(dataDir)) {
+            assertThat(names(db)).containsExactly("written by the killed process");
+            assertThat(names(db, "show synchronous_commit")).containsExactly("on");
+            assertThat(names(db, "show fsync")).containsExactly("on");
+        }
+    }
+
+    /** Runs {@link OrphanedDatabase} in a child JVM, SIGKILLs it once its row is committed; returns the server's pid. */
+    private long killedChildWrote() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), OrphanedDatabase.class.getName(), dataDir.toString())
                 .redirectErrorStream(true).start();
@@ -62,13 +87,7 @@ class LocalDatabaseTest {
             child.destroyForcibly(); // SIGKILL: the JVM gets no shutdown hook, its PostgreSQL keeps running
             child.waitFor(10, TimeUnit.SECONDS);
         }
-        long orphanPid = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
-        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive)).as("the orphan still runs").contains(true);
-
-        try (LocalDatabase db = LocalDatabase.start(dataDir)) {
-            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
-            assertThat(names(db)).containsExactly("written by the killed process");
-        }
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
     }
 
     /** Run in a child JVM: starts the database, writes a row, says so, then waits to be killed. */
