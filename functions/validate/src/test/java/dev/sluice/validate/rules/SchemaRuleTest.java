@@ -1,0 +1,134 @@
+package dev.sluice.validate.rules;
+
+import static dev.sluice.validate.rules.PolicyRulesTest.findings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.sluice.validate.Category;
+import dev.sluice.validate.ManifestFinding;
+import dev.sluice.validate.ManifestFile;
+import dev.sluice.validate.OfflineValidator;
+import dev.sluice.validate.Severity;
+import dev.sluice.validate.ValidationResult;
+import dev.sluice.validate.ValidationSettings;
+
+/** The API schema check: what kubectl's strict validation would refuse, reported apart from policy findings. */
+class SchemaRuleTest {
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              replicas: "3"
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: app
+                    image: nginx:1.27
+                    imagePullPolcy: Always
+            """;
+
+    @Test
+    void anUnknownFieldIsAnErrorAtItsLineWithTheFieldItMeant() {
+        assertThat(findings(DEPLOYMENT, "schema")).anySatisfy(f -> {
+            assertThat(f.category()).isEqualTo(Category.SCHEMA);
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.line()).isEqualTo(16);
+            assertThat(f.path()).isEqualTo("spec.template.spec.containers[0].imagePullPolcy");
+            assertThat(f.message()).contains("unknown field").contains("did you mean imagePullPolicy?");
+        });
+    }
+
+    @Test
+    void aWrongTypeIsAnErrorNamingBothTypes() {
+        assertThat(findings(DEPLOYMENT, "schema")).anySatisfy(f -> {
+            assertThat(f.line()).isEqualTo(6);
+            assertThat(f.message()).contains("spec.replicas must be an integer, not a string (\"3\")");
+        });
+    }
+
+    @Test
+    void aMissingRequiredFieldIsAnError() {
+        String noSelector = DEPLOYMENT.replace("  selector:\n    matchLabels: {app: web}\n", "");
+        assertThat(findings(noSelector, "schema")).anySatisfy(f -> assertThat(f.message()).contains("spec.selector is required"));
+        String noName = DEPLOYMENT.replace("- name: app\n        image", "- image");
+        assertThat(findings(noName, "schema")).anySatisfy(f -> assertThat(f.message())
+                .contains("spec.template.spec.containers[0].name is required"));
+    }
+
+    @Test
+    void aFixedDeploymentHasNoSchemaError() {
+        String fixed = DEPLOYMENT.replace("\"3\"", "3").replace("imagePullPolcy", "imagePullPolicy");
+        assertThat(findings(fixed, "schema")).isEmpty();
+    }
+
+    @Test
+    void knativeObjectsAreCheckedAgainstTheKnativeSchema() {
+        String ksvc = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec:\n  template:\n    spec:\n"
+                + "      containerConcurency: 10\n      containers: [{image: 'ghcr.io/x/hello:1.0'}]\n";
+        assertThat(findings(ksvc, "schema")).singleElement().satisfies(f -> {
+            assertThat(f.line()).isEqualTo(7);
+            assertThat(f.message()).contains("did you mean containerConcurrency?");
+        });
+        String trigger = "apiVersion: eventing.knative.dev/v1\nkind: Trigger\nmetadata: {name: t}\n"
+                + "spec: {broker: default, subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: hello}}}\n";
+        assertThat(findings(trigger, "schema")).isEmpty();
+    }
+
+    @Test
+    void removedApiVersionsAreErrorsNamingTheReplacement() {
+        String old = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\nspec: {}\n";
+        List<ManifestFinding> deprecated = findings(old, "deprecated-api");
+        assertThat(deprecated).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.category()).isEqualTo(Category.SCHEMA);
+            assertThat(f.message()).contains("use networking.k8s.io/v1");
+        });
+        assertThat(findings("apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n", "deprecated-api"))
+                .singleElement().extracting(ManifestFinding::message).asString().contains("use policy/v1");
+        assertThat(findings(old, "schema")).isEmpty();
+    }
+
+    @Test
+    void aKnownKindAtAVersionThatDoesNotServeItIsAnError() {
+        String yaml = "apiVersion: autoscaling/v3\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n";
+        assertThat(findings(yaml, "schema")).singleElement().extracting(ManifestFinding::message).asString()
+                .contains("served at autoscaling/v1, autoscaling/v2");
+    }
+
+    @Test
+    void aCustomResourceIsAnInfoNotAnError() {
+        String yaml = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {anything: goes}\n";
+        assertThat(findings(yaml, "unknown-kind")).singleElement().extracting(ManifestFinding::severity).isEqualTo(Severity.INFO);
+        assertThat(findings(yaml, "schema")).isEmpty();
+    }
+
+    @Test
+    void aYamlBombIsRefusedWithAFindingNotACrash() {
+        StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 0; i < 60; i++) {
+            bomb.append("  b").append(i).append(": &b").append(i).append(" [*").append(i == 0 ? "a" : "b" + (i - 1))
+                    .append(", *").append(i == 0 ? "a" : "b" + (i - 1)).append("]\n");
+        }
+        long started = System.nanoTime();
+        ValidationResult r = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/bomb.yaml",
+                bomb.toString().getBytes(StandardCharsets.UTF_8))), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
+        // whichever layer stops it (the bounded parser, or the schema refusing a list where a string belongs),
+        // the file is an error, quickly, and nothing was expanded
+        assertThat(r.counts().get("error")).isPositive();
+        assertThat(r.findings()).allSatisfy(f -> assertThat(f.ruleId()).isIn("manifest-parse", "schema", "name-label"));
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+        ValidationResult notUtf8 = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/bin.yaml",
+                new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':'})), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
+        assertThat(notUtf8.findings()).singleElement().extracting(ManifestFinding::message).asString().contains("UTF-8");
+    }
+}
