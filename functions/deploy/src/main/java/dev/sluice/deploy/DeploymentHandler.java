@@ -1,8 +1,8 @@
 package dev.sluice.deploy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,22 +17,23 @@ import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.events.Payloads.DeploymentCheck;
-import dev.sluice.events.Payloads.DeploymentCompleted;
 import dev.sluice.events.Payloads.DeploymentRequested;
-import dev.sluice.events.Payloads.StepFailed;
+import dev.sluice.events.Payloads.Outcome;
 import dev.sluice.git.GitRepositories.GitAccessException;
-import dev.sluice.report.StageReport;
 import dev.sluice.settings.SettingsException;
 
 /**
  * The deploy function. Woken by {@code dev.sluice.deployment.requested} (make a release of a commit for an
- * environment) and {@code dev.sluice.deployment.check} (how did a release end); replies
- * {@code dev.sluice.deployment.completed}, or {@code dev.sluice.step.failed} (stage "deployment") when the
- * work cannot be done. Only plan mode is built: a release is rendered, diffed and recorded, never applied.
+ * environment), {@code dev.sluice.deployment.check} (route's tick: take the release's next step) and
+ * {@code dev.sluice.environment.rollback} (restore an earlier release). Replies
+ * {@code dev.sluice.deployment.progressed} while a release rolls out, {@code dev.sluice.deployment.completed}
+ * when it ends, nothing when a check has nothing to do, or {@code dev.sluice.step.failed} (stage "deployment")
+ * when the work cannot be done. {@code sluice.deploy.mode} says whether releases are applied to a cluster or only
+ * planned.
  */
 @ApplicationScoped
 public class DeploymentHandler implements EventHandler {
-    static final String FUNCTION = "deploy";
+    static final String FUNCTION = DeploymentReplies.FUNCTION;
     private static final Logger LOG = Logger.getLogger(DeploymentHandler.class);
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}");
 
@@ -41,6 +42,12 @@ public class DeploymentHandler implements EventHandler {
 
     @Inject
     PlanDeployment plan;
+    @Inject
+    ClusterDeployment cluster;
+    @Inject
+    RolloutCheck rollout;
+    @Inject
+    EnvironmentRollback rollback;
 
     @Override
     public String function() {
@@ -49,12 +56,16 @@ public class DeploymentHandler implements EventHandler {
 
     @Override
     public Set<String> types() {
-        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK);
+        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK, EventTypes.ENVIRONMENT_ROLLBACK);
     }
 
     @Override
     public List<CloudEvent> handle(CloudEvent event) {
-        return List.of(EventTypes.DEPLOYMENT_CHECK.equals(event.getType()) ? check(event) : requested(event));
+        return switch (event.getType()) {
+            case EventTypes.DEPLOYMENT_CHECK -> check(event);
+            case EventTypes.ENVIRONMENT_ROLLBACK -> rollback(event);
+            default -> List.of(requested(event));
+        };
     }
 
     private CloudEvent requested(CloudEvent event) {
@@ -68,48 +79,69 @@ public class DeploymentHandler implements EventHandler {
             throw new BadEventException("data of " + event.getType() + ": 'sha' must be a full 40-character commit id, got '"
                     + request.sha() + "'");
         }
-        if (mode == DeployMode.CLUSTER) {
-            return failed(request.runId(), request.attempt(), "cluster mode is not built yet: only sluice.deploy.mode=plan "
-                    + "works in this version (nothing was applied)", false);
+        if (request.strategy() != null && !RolloutSettings.STRATEGIES.contains(request.strategy())) {
+            throw new BadEventException("data of " + event.getType() + ": 'strategy' must be canary, rolling or direct, got '"
+                    + request.strategy() + "'");
         }
+        // DeploymentRequested has no retry field yet: an explicit retry says so in the data.
+        boolean retry = EventCodec.dataTree(event).path("retry").asBoolean(false);
+
         // A repeated request for the same run attempt (a new event id) gets the release it already made.
         Release release = Release.of(request.runId(), request.attempt()).orElse(null);
-        if (release == null) {
-            try {
-                release = plan.deploy(request);
-            } catch (GitAccessException e) {
-                LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
-                return failed(request.runId(), request.attempt(), e.getMessage(), true);
-            } catch (SettingsException e) {
-                return failed(request.runId(), request.attempt(), e.getMessage(), false);
-            }
+        if (release != null) {
+            return release.inProgress() ? DeploymentReplies.progressed(request.runId(), request.attempt(), release)
+                    : DeploymentReplies.completed(request.runId(), request.attempt(), release);
         }
-        return completed(request.runId(), request.attempt(), release);
+        Release last = Release.latestOfCommit(request.environment(), request.sha()).orElse(null);
+        if (last != null && last.outcome == Outcome.ROLLED_BACK && !retry) {
+            return DeploymentReplies.completed(request.runId(), request.attempt(), Outcome.FAILED, "commit "
+                    + request.sha().substring(0, 12) + " was rolled back in " + request.environment() + " (release " + last.id
+                    + ": " + last.reason + "); it is not deployed again on its own: push a newer commit, or retry explicitly");
+        }
+        try {
+            release = mode == DeployMode.CLUSTER ? cluster.start(request) : plan.deploy(request);
+        } catch (GitAccessException e) {
+            LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);
+        } catch (SettingsException e) {
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        } catch (ClusterDeployment.ClusterUnavailable e) {
+            LOG.warnf("run %s: %s", request.runId(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage() + " (nothing was recorded)", true);
+        }
+        return release.inProgress() ? DeploymentReplies.progressed(request.runId(), request.attempt(), release)
+                : DeploymentReplies.completed(request.runId(), request.attempt(), release);
     }
 
-    private CloudEvent check(CloudEvent event) {
+    private List<CloudEvent> check(CloudEvent event) {
         DeploymentCheck check = EventCodec.data(event, DeploymentCheck.class);
         require(check.runId(), "runId", event);
         require(check.releaseId(), "releaseId", event);
-        Release release = Release.findById(check.releaseId());
+        Release release = Release.locked(check.releaseId());
         if (release == null) {
-            return failed(check.runId(), check.attempt(), "unknown release " + check.releaseId(), false);
+            return List.of(DeploymentReplies.failed(check.runId(), check.attempt(), "unknown release " + check.releaseId(), false));
         }
-        if (!release.runId.equals(check.runId())) {
-            return failed(check.runId(), check.attempt(), "release " + release.id + " belongs to run " + release.runId, false);
+        if (!check.runId().equals(release.runId)) {
+            return List.of(DeploymentReplies.failed(check.runId(), check.attempt(), "release " + release.id + " belongs to "
+                    + (release.runId == null ? "no run (a rollback)" : "run " + release.runId), false));
         }
-        // Plan-mode releases are finished when recorded: a check repeats their outcome.
-        return completed(check.runId(), check.attempt(), release);
+        if (!release.inProgress()) {
+            // A finished release (every plan-mode one) answers with its outcome, however often it is asked.
+            return List.of(DeploymentReplies.completed(check.runId(), check.attempt(), release));
+        }
+        List<CloudEvent> out = new ArrayList<>();
+        rollout.check(release, check.attempt()).ifPresent(out::add);
+        return out;
     }
 
-    private static CloudEvent completed(UUID runId, int attempt, Release release) {
-        return EventCodec.event(EventTypes.DEPLOYMENT_COMPLETED, FUNCTION, runId,
-                new DeploymentCompleted(runId, attempt, release.outcome, release.id, release.reason));
-    }
-
-    private static CloudEvent failed(UUID runId, int attempt, String error, boolean retryable) {
-        return EventCodec.event(EventTypes.STEP_FAILED, FUNCTION, runId,
-                new StepFailed(runId, attempt, StageReport.DEPLOYMENT, error, retryable));
+    private List<CloudEvent> rollback(CloudEvent event) {
+        var request = EventCodec.data(event, EnvironmentRollback.RollbackRequest.class);
+        require(request.environment(), "environment", event);
+        try {
+            return rollback.rollback(request, mode);
+        } catch (SettingsException e) {
+            throw new BadEventException("release to restore has a broken .sluice.yaml: " + e.getMessage());
+        }
     }
 
     private static void require(Object value, String field, CloudEvent event) {

@@ -13,17 +13,23 @@ import dev.sluice.manifest.ManifestDocument;
 
 /**
  * Turns a commit's manifest documents into the objects of one release for one environment: namespaced
- * objects without a namespace get the environment's, every object gets the release labels, Secret values
- * become digests, and the objects come out in {@link ApplyOrder}. Documents that cannot become an object
- * are skipped with the reason (validate gates them before a deployment; deploy still counts them).
+ * objects without a namespace get the environment's, every object gets the release labels, and the objects
+ * come out in {@link ApplyOrder}. Documents that cannot become an object are skipped with the reason (validate
+ * gates them before a deployment; deploy still counts them). Secret values stay real here, for applying;
+ * {@link Rendered#withSecretDigests()} is what the ledger and the plan see.
  */
 final class EnvironmentRendering {
     private EnvironmentRendering() {
     }
 
-    record Rendered(List<RenderedObject> objects, List<SkippedDocument> skipped) {
+    record Rendered(List<RenderedObject> objects, List<SkippedDocument> skipped, ClusterScope scope) {
+        /** The same objects with Secret values replaced by digests: never store or report real values. */
+        Rendered withSecretDigests() {
+            return new Rendered(objects.stream().map(SecretValues::digested).toList(), skipped, scope);
+        }
     }
 
+    /** @param runId the run the release belongs to; null for a rollback */
     static Rendered render(List<ManifestDocument> docs, String namespace, String releaseId, UUID runId) {
         ClusterScope scope = ClusterScope.of(docs);
         List<RenderedObject> objects = new ArrayList<>();
@@ -50,11 +56,10 @@ final class EnvironmentRendering {
                         + first.file() + ":" + first.line()));
                 continue;
             }
-            SecretValues.digest(rendered);
             objects.add(rendered);
         }
         objects.sort(ApplyOrder.COMPARATOR);
-        return new Rendered(List.copyOf(objects), List.copyOf(skipped));
+        return new Rendered(List.copyOf(objects), List.copyOf(skipped), scope);
     }
 
     /** Why a document cannot be applied as an object, or null when it can. */

@@ -5,13 +5,15 @@ import java.util.EnumSet;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 
 /**
  * The fields that differ between an object in the last verified release and in the new one, as JSON
- * Pointers (RFC 6901, e.g. {@code /spec/template/spec/containers/0/image}), ignoring the release labels.
+ * Pointers (RFC 6901, e.g. {@code /spec/template/spec/containers/0/image}), ignoring what Sluice itself sets
+ * on every release: the release labels and a Knative Service's revision name.
  */
 final class ObjectDiff {
     private ObjectDiff() {
@@ -21,7 +23,7 @@ final class ObjectDiff {
     private static final EnumSet<DiffFlags> FLAGS = EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION);
 
     static List<String> changedPaths(RenderedObject before, RenderedObject after) {
-        JsonNode patch = JsonDiff.asJson(ReleaseLabels.without(before.object()), ReleaseLabels.without(after.object()), FLAGS);
+        JsonNode patch = JsonDiff.asJson(comparable(before), comparable(after), FLAGS);
         List<String> paths = new ArrayList<>();
         for (JsonNode op : patch) {
             String path = op.path("path").asText();
@@ -30,5 +32,19 @@ final class ObjectDiff {
             }
         }
         return List.copyOf(paths);
+    }
+
+    private static JsonNode comparable(RenderedObject o) {
+        ObjectNode copy = ReleaseLabels.without(o.object());
+        if (KnativeRevisions.isKnativeService(o)) {
+            JsonNode template = copy.path("spec").path("template");
+            if (template.path("metadata") instanceof ObjectNode md) {
+                md.remove("name");
+                if (md.isEmpty()) {
+                    ((ObjectNode) template).remove("metadata");
+                }
+            }
+        }
+        return copy;
     }
 }

@@ -8,8 +8,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.jgit.lib.Repository;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,11 +15,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.Payloads.DeploymentRequested;
 import dev.sluice.events.Payloads.Outcome;
-import dev.sluice.git.GitRepositories;
-import dev.sluice.manifest.ManifestDocument;
-import dev.sluice.manifest.ManifestSet;
 import dev.sluice.report.StageReport;
-import dev.sluice.settings.SluiceSettings;
 
 /**
  * A deployment in plan mode: render the commit's manifests for the environment, diff them against the
@@ -31,48 +25,36 @@ import dev.sluice.settings.SluiceSettings;
 @ApplicationScoped
 public class PlanDeployment {
     @Inject
-    GitRepositories git;
+    ReleaseSource source;
 
     /**
-     * @throws GitRepositories.GitAccessException when the commit cannot be read (worth retrying)
+     * @throws dev.sluice.git.GitRepositories.GitAccessException when the commit cannot be read (worth retrying)
      * @throws dev.sluice.settings.SettingsException when {@code .sluice.yaml} is broken (not worth retrying)
      */
     public Release deploy(DeploymentRequested request) {
-        Repository repo = git.repositoryWith(request.repositoryUrl(), request.sha());
-        SluiceSettings settings = GitRepositories.settings(repo, request.sha());
-        List<ManifestDocument> docs = ManifestSet.read(repo, request.sha(), settings.manifests());
-
-        Release release = new Release();
-        release.environment = request.environment();
-        release.number = Release.nextNumber(request.environment());
-        release.id = request.environment() + "-" + release.number;
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(docs, request.namespace(), release.id, request.runId());
+        ReleaseSource.Commit commit = source.read(request.repositoryUrl(), request.sha());
+        Release.lockEnvironment(request.environment());
+        Release release = Release.begin(request.environment(), request.namespace(), request.runId(), request.attempt(),
+                request.sha(), request.repositoryUrl(), request.strategy(), DeployMode.PLAN, Instant.now());
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), request.namespace(), release.id,
+                request.runId()).withSecretDigests();
         Release previous = Release.lastVerified(request.environment()).orElse(null);
         ReleasePlan plan = ReleasePlan.between(previous == null ? null : previous.id, objectsOf(previous), rendered);
 
-        release.namespace = request.namespace();
-        release.runId = request.runId();
-        release.attempt = request.attempt();
-        release.sha = request.sha();
-        release.repositoryUrl = request.repositoryUrl();
-        release.strategy = request.strategy();
-        release.mode = DeployMode.PLAN;
-        release.outcome = Outcome.VERIFIED;
-        release.reason = "plan mode: " + plan.summary()
-                + (rendered.objects().isEmpty() ? "; no objects under " + settings.manifests() : "")
-                + " (no cluster configured)";
-        release.objects = json(rendered.objects().stream().map(RenderedObject::object).toList());
-        release.plan = json(plan);
-        release.createdAt = Instant.now();
-        release.finishedAt = release.createdAt;
+        release.previousId = previous == null ? null : previous.id;
+        release.objects = LedgerJson.write(rendered.objects().stream().map(RenderedObject::object).toList());
+        release.plan = LedgerJson.write(plan);
+        release.finish(Outcome.VERIFIED, "plan mode: " + plan.summary()
+                + (rendered.objects().isEmpty() ? "; no objects under " + commit.settings().manifests() : "")
+                + " (no cluster configured)", release.createdAt);
         release.persist();
 
         StageReport.save(request.runId(), StageReport.DEPLOYMENT, request.attempt(),
-                new DeploymentReport("plan", false, release.id, release.environment, release.namespace, release.strategy,
-                        release.repositoryUrl, release.sha, settings.manifests(), release.reason, plan));
+                DeploymentReport.of(release, commit.settings().manifests(), false));
         return release;
     }
 
+    /** A release's stored objects (Secret values as digests); empty for none. */
     static List<RenderedObject> objectsOf(Release release) {
         if (release == null) {
             return List.of();
@@ -85,14 +67,6 @@ public class PlanDeployment {
             return objects;
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("objects of release " + release.id + " do not parse", e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return EventCodec.json().writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.deploy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -10,18 +11,32 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
+
+import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import dev.sluice.events.Payloads.Outcome;
 
 /**
- * One entry of the release ledger: what a run attempt deployed (or, in plan mode, would deploy) to an
- * environment. Its id is {@code <environment>-<number>}, numbered per environment.
+ * One entry of the release ledger (table {@code releases}, migrations V30/V31 in common): what a run attempt
+ * deployed (or, in plan mode, would deploy) to an environment, or what a rollback restored. Its id is
+ * {@code <environment>-<number>}, numbered per environment. {@code outcome} is null while a rollout is in
+ * progress.
  */
 @Entity
 @Table(name = "releases")
 public class Release extends PanacheEntityBase {
+    private static final int MAX_TEXT = 4000;
+
+    public enum Kind {
+        /** A run's release of a commit. */
+        DEPLOY,
+        /** A restore of an earlier release, asked for through {@code dev.sluice.environment.rollback}. */
+        ROLLBACK
+    }
+
     @Id
     public String id;
     @Column(nullable = false)
@@ -30,7 +45,8 @@ public class Release extends PanacheEntityBase {
     public int number;
     @Column(nullable = false)
     public String namespace;
-    @Column(name = "run_id", nullable = false)
+    /** Null for a rollback, which no run asked for. */
+    @Column(name = "run_id")
     public UUID runId;
     public int attempt;
     @Column(nullable = false)
@@ -42,7 +58,6 @@ public class Release extends PanacheEntityBase {
     @Column(nullable = false)
     public DeployMode mode;
     @Enumerated(EnumType.STRING)
-    @Column(nullable = false)
     public Outcome outcome;
     public String reason;
     /** JSON array of the rendered objects, in apply order (Secret values as digests). */
@@ -56,15 +71,135 @@ public class Release extends PanacheEntityBase {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public Kind kind = Kind.DEPLOY;
+    /** For a rollback: the release it restored. */
+    public String restores;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    /** The environment's last verified release when this one started: what a failure goes back to. */
+    @Column(name = "previous_id")
+    public String previousId;
+    /** JSON of the {@link RolloutSettings}. */
+    @Column(columnDefinition = "text")
+    public String settings;
+    public int step;
+    @Column(name = "traffic_percent")
+    public int trafficPercent;
+    /** The latest health reading. */
+    public String health;
+    @Column(name = "last_step_at")
+    public Instant lastStepAt;
+    /** JSON array of {@link TrafficStep}. */
+    @Column(columnDefinition = "text")
+    public String steps;
+    /** JSON array of {@link ServiceRevision}. */
+    @Column(columnDefinition = "text")
+    public String revisions;
+    /** JSON array of the objects pruned when this release was verified or restored. */
+    @Column(columnDefinition = "text")
+    public String pruned;
+    @Column(name = "verified_at")
+    public Instant verifiedAt;
+    @Column(name = "rolled_back_at")
+    public Instant rolledBackAt;
+
+    /** A new entry numbered next in its environment; the caller holds the environment lock. */
+    static Release begin(String environment, String namespace, UUID runId, int attempt, String sha, String repositoryUrl,
+            String strategy, DeployMode mode, Instant now) {
+        Release r = new Release();
+        r.environment = environment;
+        r.number = nextNumber(environment);
+        r.id = environment + "-" + r.number;
+        r.namespace = namespace;
+        r.runId = runId;
+        r.attempt = attempt;
+        r.sha = sha;
+        r.repositoryUrl = repositoryUrl;
+        r.strategy = strategy;
+        r.mode = mode;
+        r.createdAt = now;
+        return r;
+    }
+
+    public boolean inProgress() {
+        return outcome == null;
+    }
+
+    public RolloutSettings rolloutSettings() {
+        return LedgerJson.read(settings, RolloutSettings.class);
+    }
+
+    public List<ServiceRevision> serviceRevisions() {
+        return LedgerJson.list(revisions, new TypeReference<List<ServiceRevision>>() {
+        });
+    }
+
+    public List<TrafficStep> trafficSteps() {
+        return LedgerJson.list(steps, new TypeReference<List<TrafficStep>>() {
+        });
+    }
+
+    public ReleasePlan releasePlan() {
+        return LedgerJson.read(plan, ReleasePlan.class);
+    }
+
+    /** Appends a step to the history and makes it the current one. */
+    void recordStep(int step, int percent, Instant at, String health) {
+        List<TrafficStep> all = new ArrayList<>(trafficSteps());
+        all.add(new TrafficStep(step, percent, at, clip(health)));
+        this.steps = LedgerJson.write(all);
+        this.step = step;
+        this.trafficPercent = percent;
+        this.lastStepAt = at;
+        this.health = clip(health);
+    }
+
+    /** Ends the release with an outcome; a release ends once. */
+    void finish(Outcome outcome, String reason, Instant at) {
+        this.outcome = outcome;
+        this.reason = clip(reason);
+        this.finishedAt = at;
+        if (outcome == Outcome.VERIFIED) {
+            this.verifiedAt = at;
+        } else if (outcome == Outcome.ROLLED_BACK) {
+            this.rolledBackAt = at;
+        }
+    }
+
+    static String clip(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
+    }
+
     /** The environment's newest verified release: what a new release is compared with. */
     public static Optional<Release> lastVerified(String environment) {
         return find("environment = ?1 and outcome = ?2 order by number desc", environment, Outcome.VERIFIED)
                 .firstResultOptional();
     }
 
+    /** The newest verified release that was applied in a mode: a cluster rollout only builds on cluster releases. */
+    public static Optional<Release> lastVerified(String environment, DeployMode mode) {
+        return find("environment = ?1 and outcome = ?2 and mode = ?3 order by number desc", environment, Outcome.VERIFIED, mode)
+                .firstResultOptional();
+    }
+
     /** The release a run attempt already made, if any: a repeated request gets it again instead of a new one. */
     public static Optional<Release> of(UUID runId, int attempt) {
         return find("runId = ?1 and attempt = ?2", runId, attempt).firstResultOptional();
+    }
+
+    /** The environment's newest release of a commit, whatever became of it. */
+    public static Optional<Release> latestOfCommit(String environment, String sha) {
+        return find("environment = ?1 and lower(sha) = lower(?2) order by number desc", environment, sha).firstResultOptional();
+    }
+
+    public static List<Release> inProgress(String environment) {
+        return list("environment = ?1 and outcome is null order by number", environment);
+    }
+
+    public static Release locked(String id) {
+        return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
     public static int nextNumber(String environment) {
@@ -77,5 +212,11 @@ public class Release extends PanacheEntityBase {
 
     public static List<Release> ofEnvironment(String environment) {
         return list("environment = ?1 order by number", environment);
+    }
+
+    /** Serialises the releases of one environment within a transaction: numbering, starting and rolling back. */
+    static void lockEnvironment(String environment) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:key))")
+                .setParameter("key", "sluice-deploy-environment:" + environment).getSingleResult();
     }
 }

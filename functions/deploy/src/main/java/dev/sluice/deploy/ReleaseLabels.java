@@ -20,9 +20,14 @@ final class ReleaseLabels {
 
     private static final int MAX_VALUE = 63;
 
+    /** @param runId null for a rollback, which no run asked for */
     static void apply(ObjectNode labels, String releaseId, UUID runId) {
         labels.put(RELEASE, labelValue(releaseId));
-        labels.put(RUN, runId.toString());
+        if (runId == null) {
+            labels.remove(RUN);
+        } else {
+            labels.put(RUN, runId.toString());
+        }
         labels.put(MANAGED_BY, SLUICE);
     }
 

@@ -18,12 +18,14 @@ final class SecretValues {
     private SecretValues() {
     }
 
-    static void digest(RenderedObject object) {
+    /** The object itself when it is no Secret, else a copy whose values are digests. */
+    static RenderedObject digested(RenderedObject object) {
         if (!"".equals(object.group()) || !"Secret".equals(object.kind())) {
-            return;
+            return object;
         }
+        ObjectNode copy = object.object().deepCopy();
         for (String field : new String[] { "data", "stringData" }) {
-            JsonNode values = object.object().get(field);
+            JsonNode values = copy.get(field);
             if (values instanceof ObjectNode map) {
                 List<String> keys = new ArrayList<>();
                 map.fieldNames().forEachRemaining(keys::add);
@@ -32,6 +34,8 @@ final class SecretValues {
                 }
             }
         }
+        return new RenderedObject(object.apiVersion(), object.kind(), object.namespace(), object.name(), object.file(),
+                object.line(), copy);
     }
 
     private static String sha256(String value) {

@@ -28,6 +28,28 @@ final class DeploymentEvents {
                 requested(runId, 1, repositoryUrl, environment, namespace, sha));
     }
 
+    /** A request as route sends it, with the strategy the run resolved and, for an explicit retry, retry: true. */
+    static Response postRequested(UUID runId, String repositoryUrl, String environment, String namespace, String sha,
+            String strategy, boolean retry) {
+        var data = Events.map("runId", runId.toString(), "attempt", 1, "repositoryUrl", repositoryUrl,
+                "environment", environment, "namespace", namespace, "sha", sha, "strategy", strategy);
+        if (retry) {
+            data.put("retry", true);
+        }
+        return post(EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(), runId, json(data));
+    }
+
+    /** dev.sluice.environment.rollback as route's API writes it (no run: no subject). */
+    static Response postRollback(String environment, String releaseId, String by, String reason) {
+        var data = Events.map("environment", environment);
+        if (releaseId != null) {
+            data.put("releaseId", releaseId);
+        }
+        data.put("by", by);
+        data.put("reason", reason);
+        return post(EventTypes.ENVIRONMENT_ROLLBACK, UUID.randomUUID().toString(), null, json(data));
+    }
+
     static Response postCheck(UUID runId, int attempt, String releaseId) {
         return post(EventTypes.DEPLOYMENT_CHECK, UUID.randomUUID().toString(), runId,
                 json(Events.map("runId", runId.toString(), "attempt", attempt, "releaseId", releaseId)));

@@ -1,0 +1,153 @@
+package dev.sluice.deploy;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.cloudevents.CloudEvent;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import dev.sluice.deploy.ReleasePlan.Action;
+import dev.sluice.deploy.ReleasePlan.ObjectRef;
+import dev.sluice.deploy.ReleasePlan.PlannedObject;
+import dev.sluice.events.Payloads.Outcome;
+import dev.sluice.report.StageReport;
+
+/**
+ * One {@code dev.sluice.deployment.check} of a release in progress: read the health gate, then take at most one
+ * step. canary: the next traffic step once the gate holds and {@code canary.interval} has passed since the last
+ * one (the first step waits only for the gate), verified after the gate holds an interval at 100%; rolling:
+ * verified once every changed workload has rolled out; direct: readiness read once. A failed gate rolls back to
+ * the last verified release (direct: fails). Nothing waits inside a check; a check with nothing to do replies
+ * nothing.
+ */
+@ApplicationScoped
+public class RolloutCheck {
+    private static final Logger LOG = Logger.getLogger(RolloutCheck.class);
+
+    @Inject
+    HealthGate gate;
+    @Inject
+    ClusterObjects cluster;
+    @Inject
+    ReleaseRestore restore;
+    @Inject
+    Pruning pruning;
+
+    /** @param attempt the run attempt the check is about, echoed in the reply */
+    Optional<CloudEvent> check(Release release, int attempt) {
+        Instant now = Instant.now();
+        RolloutSettings settings = release.rolloutSettings();
+        List<ServiceRevision> revisions = release.serviceRevisions();
+        boolean canary = RolloutSettings.CANARY.equals(settings.strategy()) && revisions.stream().anyMatch(ServiceRevision::canaried);
+        HealthReading health = gate.read(release, settings, revisions, workloads(release), canary, now);
+        try {
+            if (RolloutSettings.DIRECT.equals(settings.strategy())) {
+                return Optional.of(health.healthy() ? verify(release, settings, health, attempt, now)
+                        : end(release, settings, attempt, Outcome.FAILED, "not ready at the first check (direct: readiness is "
+                                + "read once, nothing is rolled back): " + health.summary(), now));
+            }
+            if (health.failed()) {
+                return Optional.of(rollBack(release, settings, health, attempt, now));
+            }
+            if (!health.healthy()) {
+                release.health = Release.clip(health.summary());
+                return Optional.empty();
+            }
+            if (!canary) {
+                return Optional.of(verify(release, settings, health, attempt, now));
+            }
+            List<Integer> percents = settings.percents();
+            boolean intervalPassed = !release.lastStepAt.plus(settings.intervalDuration()).isAfter(now);
+            if (release.step >= percents.size()) {
+                return intervalPassed ? Optional.of(verify(release, settings, health, attempt, now)) : waiting(release, health);
+            }
+            if (release.step > 0 && !intervalPassed) {
+                return waiting(release, health);
+            }
+            int percent = percents.get(release.step);
+            for (ServiceRevision r : revisions) {
+                if (r.canaried()) {
+                    cluster.setTraffic(r.namespace(), r.service(), CanaryTraffic.split(r, percent));
+                }
+            }
+            release.recordStep(release.step + 1, percent, now, health.summary());
+            StageReport.save(release.runId, StageReport.DEPLOYMENT, attempt, DeploymentReport.of(release, settings.manifests(), true));
+            return Optional.of(DeploymentReplies.progressed(release.runId, attempt, release));
+        } catch (KubernetesClientException e) {
+            if (ClusterObjects.isTransient(e)) {
+                // The next tick checks again; route's deployment timeout bounds how long that may go on.
+                LOG.warnf("release %s: the cluster is not reachable, checking again next tick: %s", release.id, ClusterObjects.message(e));
+                release.health = Release.clip("cluster not reachable: " + ClusterObjects.message(e));
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private Optional<CloudEvent> waiting(Release release, HealthReading health) {
+        release.health = Release.clip(health.summary() + "; next step after " + release.rolloutSettings().interval());
+        return Optional.empty();
+    }
+
+    private CloudEvent verify(Release release, RolloutSettings settings, HealthReading health, int attempt, Instant now) {
+        List<String> notes = new ArrayList<>();
+        if (RolloutSettings.CANARY.equals(settings.strategy())) {
+            for (ServiceRevision r : release.serviceRevisions()) {
+                if (r.isNew()) {
+                    cluster.setTraffic(r.namespace(), r.service(), CanaryTraffic.all(r.revision()));
+                }
+            }
+            List<String> path = release.trafficSteps().stream().filter(s -> s.step() > 0).map(s -> s.percent() + "%").toList();
+            if (!path.isEmpty()) {
+                notes.add("canary " + String.join(" → ", path) + ", the gate held at each step");
+            }
+        }
+        if (settings.prune()) {
+            Release previous = release.previousId == null ? null : Release.findById(release.previousId);
+            List<ObjectRef> pruned = pruning.prune(PlanDeployment.objectsOf(previous), PlanDeployment.objectsOf(release),
+                    ClusterScope.of(List.of()));
+            release.pruned = LedgerJson.write(pruned);
+            if (!pruned.isEmpty()) {
+                notes.add("pruned " + pruned.stream().map(p -> p.kind() + " " + p.name()).toList());
+            }
+        }
+        notes.add(health.summary());
+        release.recordStep(release.step, 100, now, "verified: " + health.summary());
+        return end(release, settings, attempt, Outcome.VERIFIED, "verified: " + String.join("; ", notes), now);
+    }
+
+    private CloudEvent rollBack(Release release, RolloutSettings settings, HealthReading health, int attempt, Instant now) {
+        String where = release.step == 0 ? " before the first step"
+                : " at " + release.trafficPercent + "% (step " + release.step + " of " + settings.percents().size() + ")";
+        if (!RolloutSettings.CANARY.equals(settings.strategy())) {
+            where = " during the " + settings.strategy() + " rollout";
+        }
+        Release previous = release.previousId == null ? null : Release.findById(release.previousId);
+        String reason = "health gate failed" + where + ": " + String.join("; ", health.findings());
+        release.recordStep(release.step, 0, now, health.summary());
+        if (previous == null) {
+            return end(release, settings, attempt, Outcome.FAILED, reason + "; no verified release to roll back to", now);
+        }
+        return end(release, settings, attempt, Outcome.ROLLED_BACK, reason + "; " + restore.restore(release, previous), now);
+    }
+
+    private CloudEvent end(Release release, RolloutSettings settings, int attempt, Outcome outcome, String reason, Instant now) {
+        release.finish(outcome, reason, now);
+        StageReport.save(release.runId, StageReport.DEPLOYMENT, attempt, DeploymentReport.of(release, settings.manifests(), true));
+        return DeploymentReplies.completed(release.runId, attempt, release);
+    }
+
+    /** The Deployments and StatefulSets the release created or changed: the rollouts to wait for. */
+    private static List<PlannedObject> workloads(Release release) {
+        return release.releasePlan().objects().stream()
+                .filter(p -> p.action() != Action.UNCHANGED && "apps".equals(RenderedObject.groupOf(p.apiVersion()))
+                        && ("Deployment".equals(p.kind()) || "StatefulSet".equals(p.kind())))
+                .toList();
+    }
+}
