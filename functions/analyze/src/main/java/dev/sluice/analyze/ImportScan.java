@@ -17,7 +17,7 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
     static final ImportScan EMPTY = new ImportScan(null, List.of(), Set.of());
 
     private static final Pattern JVM_PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)");
-    private static final Pattern JVM_IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?([\\w.]+(?:\\.\\*)?)");
+    private static final Pattern JVM_IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?(\\w+(?:\\.\\w+)*(?:\\.\\*)?)");
     private static final Pattern CAPITALISED = Pattern.compile("\\b[A-Z]\\w*");
     private static final Pattern PY_IMPORT = Pattern.compile("^\\s*import\\s+(.+)");
     private static final Pattern PY_FROM = Pattern.compile("^\\s*from\\s+(\\.*[\\w.]*)\\s+import\\s+\\(?\\s*([^#]*)");

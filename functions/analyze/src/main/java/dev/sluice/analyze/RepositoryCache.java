@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -19,8 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.internal.storage.file.FileRepository;
-import org.eclipse.jgit.internal.storage.file.Pack;
+import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -86,11 +84,11 @@ public class RepositoryCache {
         return new RefSpec("+" + ref + ":refs/sluice/" + ref);
     }
 
-    /** Fetches one refspec; returns the objects received (counted in the packs the fetch added). */
+    /** Fetches one refspec; returns the objects received (as the pack stream announced them). */
     private static long fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork) {
-        Set<String> before = packs(repo);
+        ReceivedObjects received = new ReceivedObjects();
         try (Git git = new Git(repo)) {
-            git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).call();
+            git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).setProgressMonitor(received).call();
             done.add(spec.toString());
         } catch (GitAPIException | RuntimeException e) {
             if (mustWork || isUnreachable(e)) {
@@ -99,41 +97,49 @@ public class RepositoryCache {
             // A ref or commit the remote does not have, or a server that refuses a commit id: the next way is tried.
             return 0;
         }
-        return newObjects(repo, before);
+        return received.count;
+    }
+
+    /**
+     * Reads the object count of JGit's "Receiving objects" task: what crossed the wire. (The pack written to disk
+     * can hold more: a thin pack is completed with the delta bases the cache already had.)
+     */
+    private static final class ReceivedObjects implements ProgressMonitor {
+        long count;
+
+        @Override
+        public void start(int totalTasks) {
+        }
+
+        @Override
+        public void beginTask(String title, int totalWork) {
+            if (title != null && title.startsWith(JGitText.get().receivingObjects) && totalWork > 0) {
+                count += totalWork;
+            }
+        }
+
+        @Override
+        public void update(int completed) {
+        }
+
+        @Override
+        public void endTask() {
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public void showDuration(boolean enabled) {
+        }
     }
 
     private static boolean isUnreachable(Exception e) {
         String m = String.valueOf(e.getMessage());
-        return m.contains("Invalid remote") || m.contains("not found: not authorized") || m.contains("Connection refused")
-                || m.contains("UnknownHost") || m.contains("not authorized");
-    }
-
-    private static Set<String> packs(Repository repo) {
-        Set<String> names = new HashSet<>();
-        if (repo instanceof FileRepository file) {
-            for (Pack p : file.getObjectDatabase().getPacks()) {
-                names.add(p.getPackName());
-            }
-        }
-        return names;
-    }
-
-    private static long newObjects(Repository repo, Set<String> before) {
-        long count = 0;
-        if (repo instanceof FileRepository file) {
-            for (Pack p : file.getObjectDatabase().getPacks()) {
-                if (!before.contains(p.getPackName())) {
-                    try {
-                        String pack = p.getPackFile().getPath();
-                        count += org.eclipse.jgit.internal.storage.file.PackIndex
-                                .open(new File(pack.substring(0, pack.length() - 5) + ".idx")).getObjectCount();
-                    } catch (IOException e) {
-                        // a pack that cannot be read is not counted; the fetch itself worked
-                    }
-                }
-            }
-        }
-        return count;
+        return m.contains("Invalid remote") || m.contains("Connection refused") || m.contains("UnknownHost")
+                || m.contains("not authorized");
     }
 
     /** The cache folder for a URL: common's naming, so both sides share one cache. */

@@ -34,7 +34,7 @@ enum SecretKind {
             "\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9/\\\\_-]{17,}\\.(?:[a-zA-Z0-9/\\\\_-]{10,}={0,2})?)", 1, 3.0),
     ASSIGNED_SECRET("assigned-secret", "high-entropy value assigned to a secret name",
             "(?i)(?<![\\w.-])([\\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|auth[_-]?key"
-                    + "|private[_-]?key|credentials?)[\\w-]*)['\"]?\\s*(?::=|=>|=|:)\\s*(['\"`]?)([^'\"`\\s;,)]{8,200})\\2",
+                    + "|private[_-]?key|credentials?)(?:[_.-][\\w.-]*|(?-i:[A-Z])[\\w-]*)?)['\"]?\\s*(?::=|=>|=|:)\\s*(['\"`]?)([^'\"`\\s;,)]{8,200})\\2",
             3, 3.5);
 
     final String id;

@@ -29,7 +29,7 @@ final class SecretScan {
 
     // ${VAR}, {{ .Values.x }}, <your-token>, %(name)s, $VAR, process.env.X, os.environ[...], xxxx, ****.
     private static final Pattern PLACEHOLDER = Pattern.compile(
-            "(?i)^(?:\\$\\{.*|\\{\\{.*|<.*>|%\\(?.*|\\$[A-Z_].*|.*(?:process\\.env|os\\.environ|getenv|System\\.get).*"
+            "(?i)^(?:.*\\$\\{.*|.*\\{\\{.*|<.*>|%\\(?.*|\\$[A-Z_].*|.*(?:process\\.env|os\\.environ|getenv|System\\.get).*"
                     + "|(.)\\1{5,}.*|.*(?:x{5,}|\\*{4,}|example|placeholder|changeme|your[_-]?|dummy|redacted).*)$");
     // Unquoted references to other names (config.password, self.token, getSecret(...)) are code, not values.
     private static final Pattern REFERENCE = Pattern.compile("^[A-Za-z_][\\w]*(?:[.\\[(][\\w.\\[\\]()'\"]*)+$");
@@ -86,7 +86,7 @@ final class SecretScan {
         if (PLACEHOLDER.matcher(value).matches()) {
             return false;
         }
-        if (quote.isEmpty() && REFERENCE.matcher(value).matches()) {
+        if (quote.isEmpty() && (REFERENCE.matcher(value).matches() || value.contains("("))) {
             return false;
         }
         boolean digit = false;
