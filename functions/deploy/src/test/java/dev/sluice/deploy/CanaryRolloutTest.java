@@ -2,7 +2,6 @@ package dev.sluice.deploy;
 
 import static dev.sluice.deploy.ClusterProfile.configMap;
 import static dev.sluice.deploy.ClusterProfile.knativeService;
-import static dev.sluice.deploy.ClusterProfile.sluiceYaml;
 import static dev.sluice.deploy.DeploymentEvents.environment;
 import static dev.sluice.deploy.DeploymentEvents.ledger;
 import static dev.sluice.deploy.DeploymentEvents.postCheck;
@@ -303,19 +302,7 @@ class CanaryRolloutTest {
         }
     }
 
-    /** Commits hello:1 with the environment's .sluice.yaml and takes it to VERIFIED: a new Service has no canary. */
     private String verifiedFirstRelease(TestRepository repo, String env, String canary) {
-        String v1 = repo.commit("hello 1", Map.of(".sluice.yaml", sluiceYaml(env, "canary", canary, false),
-                "k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:1")));
-        UUID run = UUID.randomUUID();
-        JsonNode started = tree(postRequested(run, repo.url(), env, env, v1, "canary", false).asString());
-        assertThat(started.path("trafficPercent").asInt()).isEqualTo(100);
-        assertThat(cluster.traffic(env, "hello")).containsExactly("latest=100");
-        String releaseId = started.path("releaseId").asText();
-        cluster.knativeReady(env, "hello");
-        JsonNode done = tree(postCheck(run, 1, releaseId).asString());
-        assertThat(done.path("outcome").asText()).as(done.toString()).isEqualTo("VERIFIED");
-        assertThat(cluster.traffic(env, "hello")).containsExactly("hello-" + env + "-1=100");
-        return releaseId;
+        return KnativeReleases.verifiedFirstRelease(cluster, repo, env, canary);
     }
 }

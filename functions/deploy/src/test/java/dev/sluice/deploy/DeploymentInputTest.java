@@ -87,6 +87,17 @@ class DeploymentInputTest {
     }
 
     @Test
+    void anUnknownStrategyIsRefusedWith400() {
+        ObjectNode data = (ObjectNode) tree(requested(UUID.randomUUID(), 1, "/tmp/repo", "production", "shop", SHA));
+        data.put("strategy", "blue-green");
+
+        post(EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(), null, data.toString())
+                .then().statusCode(400)
+                .contentType("application/json")
+                .body("error", equalTo("data of dev.sluice.deployment.requested: 'strategy' must be canary, rolling or direct, got 'blue-green'"));
+    }
+
+    @Test
     void aCheckWithoutReleaseIdIsRefusedWith400NamingTheField() {
         String data = json(Events.map("runId", UUID.randomUUID().toString(), "attempt", 1));
 
