@@ -1,0 +1,181 @@
+package dev.sluice.route;
+
+import static dev.sluice.route.RouteTestSupport.analysis;
+import static dev.sluice.route.RouteTestSupport.outbox;
+import static dev.sluice.route.RouteTestSupport.push;
+import static dev.sluice.route.RouteTestSupport.sha;
+import static dev.sluice.route.RouteTestSupport.state;
+import static dev.sluice.route.RouteTestSupport.validation;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.cloudevents.CloudEvent;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import dev.sluice.delivery.OutboxEvent;
+import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventTypes;
+import dev.sluice.run.Run;
+import dev.sluice.run.RunState;
+import dev.sluice.testing.PostgresTestResource;
+
+/**
+ * The environments API over deploy's release ledger. The ledger rows are written here as deploy writes them (route
+ * cannot run deploy); runs get to QUEUED and DEPLOYING through route's own events.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class EnvironmentsApiTest {
+
+    @Test
+    void anEnvironmentShowsTheReleaseItIsMovingToTheLastVerifiedOneAndItsRunsDeployingAndQueued() {
+        String env = env("shows");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), null, null, 2, 25);
+        UUID deploying = queuedRun(env, "refs/heads/main");
+        UUID queued = queuedRun(env, "refs/heads/next");
+        assertThat(state(deploying)).isEqualTo(RunState.DEPLOYING);
+        assertThat(state(queued)).isEqualTo(RunState.QUEUED);
+
+        JsonPath body = given().get("/environments").then().statusCode(200).extract().jsonPath();
+
+        String at = "items.find { it.name == '" + env + "' }";
+        assertThat(body.getString(at + ".namespace")).isEqualTo("shop");
+        assertThat(body.getString(at + ".current.id")).isEqualTo(env + "-2");
+        assertThat(body.getString(at + ".current.outcome")).isEqualTo("IN_PROGRESS");
+        assertThat(body.getInt(at + ".current.trafficPercent")).isEqualTo(25);
+        assertThat(body.getInt(at + ".current.step")).isEqualTo(2);
+        assertThat(body.getString(at + ".lastVerified.id")).isEqualTo(env + "-1");
+        assertThat(body.getString(at + ".lastVerified.outcome")).isEqualTo("VERIFIED");
+        assertThat(body.getList(at + ".runs.deploying.id", String.class)).containsExactly(deploying.toString());
+        assertThat(body.getList(at + ".runs.queued.id", String.class)).containsExactly(queued.toString());
+    }
+
+    @Test
+    void anEnvironmentsReleasesAreListedNewestFirst() {
+        String env = env("list");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), "ROLLED_BACK", null, 2, 0);
+        ledger(env, 3, sha(), "VERIFIED", env + "-1", 0, 100);
+
+        given().get("/environments/" + env + "/releases").then().statusCode(200)
+                .body("environment", equalTo(env))
+                .body("items.id", contains(env + "-3", env + "-2", env + "-1"))
+                .body("items.outcome", contains("VERIFIED", "ROLLED_BACK", "VERIFIED"))
+                .body("items[0].kind", equalTo("ROLLBACK"))
+                .body("items[0].restores", equalTo(env + "-1"))
+                .body("items[0].step", nullValue());
+        given().queryParam("limit", 1).get("/environments/" + env + "/releases").then().statusCode(200)
+                .body("items.id", contains(env + "-3"));
+        given().queryParam("limit", "x").get("/environments/" + env + "/releases").then().statusCode(400)
+                .body("error", equalTo("limit must be a whole number"));
+        given().get("/environments/" + env("nowhere") + "/releases").then().statusCode(404);
+    }
+
+    @Test
+    void aRollbackIsHandedToDeployAsAnEventDefaultingToTheVerifiedReleaseBeforeTheCurrentOne() throws Exception {
+        String env = env("rollback");
+        String first = sha();
+        ledger(env, 1, first, "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), "VERIFIED", null, 0, 100);
+
+        given().contentType("application/json").body("{\"by\": \"ana\", \"reason\": \"p99 doubled\"}")
+                .post("/environments/" + env + "/rollback").then().statusCode(202)
+                .body("environment", equalTo(env))
+                .body("releaseId", equalTo(env + "-1"))
+                .body("sha", equalTo(first))
+                .body("event.type", equalTo(EventTypes.ENVIRONMENT_ROLLBACK));
+
+        CloudEvent event = rollbackEventFor(env);
+        assertThat(event.getSource().toString()).isEqualTo("/sluice/route");
+        assertThat(event.getSubject()).isNull();
+        JsonNode data = EventCodec.json().readTree(event.getData().toBytes());
+        assertThat(data.path("environment").asText()).isEqualTo(env);
+        assertThat(data.path("releaseId").asText()).isEqualTo(env + "-1");
+        assertThat(data.path("by").asText()).isEqualTo("ana");
+        assertThat(data.path("reason").asText()).isEqualTo("p99 doubled");
+    }
+
+    @Test
+    void aRollbackDuringARolloutRestoresTheLastVerifiedRelease() {
+        String env = env("abort");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 3, sha(), null, null, 1, 10);
+
+        given().post("/environments/" + env + "/rollback").then().statusCode(202).body("releaseId", equalTo(env + "-2"));
+        assertThat(rollbackEventFor(env)).isNotNull();
+    }
+
+    @Test
+    void rollbacksThatCannotBeDoneAreRefusedWithTheReason() {
+        String env = env("refused");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), "FAILED", null, 0, 0);
+
+        given().contentType("application/json").body("{\"releaseId\": \"" + env + "-2\"}")
+                .post("/environments/" + env + "/rollback").then().statusCode(409)
+                .body("error", equalTo("release " + env + "-2 was never verified (FAILED): only a verified release can be restored"));
+        given().contentType("application/json").body("{\"releaseId\": \"elsewhere-9\"}")
+                .post("/environments/" + env + "/rollback").then().statusCode(404)
+                .body("error", equalTo("environment " + env + " has no release elsewhere-9"));
+        given().post("/environments/" + env + "/rollback").then().statusCode(409)
+                .body("error", equalTo("environment " + env + " has no verified release before " + env + "-1 with another commit to roll back to"));
+        given().post("/environments/" + env("empty") + "/rollback").then().statusCode(404);
+        given().contentType("application/json").body("[1]").post("/environments/" + env + "/rollback").then().statusCode(400);
+        given().contentType("application/json").body("{bad").post("/environments/" + env + "/rollback").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.startsWith("body is not valid JSON"));
+        assertThat(outbox(EventTypes.ENVIRONMENT_ROLLBACK)).noneMatch(o -> o.event.contains("\"" + env + "\""));
+    }
+
+    /** A run of the environment that passed analysis and validation: the first deploys, later ones queue. */
+    private static UUID queuedRun(String env, String ref) {
+        var pushed = push("/repos/" + UUID.randomUUID(), ref, sha());
+        UUID run = UUID.fromString(pushed.header("ce-subject"));
+        analysis(run, 1, "APPROVE", "{\"environment\":\"" + env + "\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}")
+                .then().statusCode(200);
+        validation(run, 1, true, "ok").then().statusCode(org.hamcrest.Matchers.lessThan(300));
+        return run;
+    }
+
+    /** A row of the release ledger as deploy writes it. */
+    private static void ledger(String env, int number, String sha, String outcome, String restores, int step, int traffic) {
+        Instant now = Instant.now().plusSeconds(number);
+        QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery("""
+                insert into releases (id, environment, number, namespace, run_id, attempt, sha, repository_url, strategy, mode,
+                    outcome, reason, objects, plan, created_at, finished_at, kind, restores, step, traffic_percent, health, verified_at)
+                values (:id, :env, :number, 'shop', :run, 1, :sha, '/repos/app', 'canary', 'CLUSTER', :outcome, :reason, '[]', '{}',
+                    :created, :finished, :kind, :restores, :step, :traffic, 'healthy', :verified)""")
+                .setParameter("id", env + "-" + number).setParameter("env", env).setParameter("number", number)
+                .setParameter("run", restores == null ? UUID.randomUUID() : null).setParameter("sha", sha)
+                .setParameter("outcome", outcome).setParameter("reason", outcome == null ? null : "test " + outcome)
+                .setParameter("created", now).setParameter("finished", outcome == null ? null : now)
+                .setParameter("kind", restores == null ? "DEPLOY" : "ROLLBACK").setParameter("restores", restores)
+                .setParameter("step", step).setParameter("traffic", traffic)
+                .setParameter("verified", "VERIFIED".equals(outcome) ? now : null)
+                .executeUpdate());
+    }
+
+    private static CloudEvent rollbackEventFor(String env) {
+        List<OutboxEvent> events = outbox(EventTypes.ENVIRONMENT_ROLLBACK);
+        return events.stream().filter(o -> o.event.contains("\"environment\":\"" + env + "\"")).map(o -> EventCodec.fromStructured(o.event))
+                .findFirst().orElseThrow(() -> new AssertionError("no rollback event for " + env + " in the outbox"));
+    }
+
+    private static String env(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}
