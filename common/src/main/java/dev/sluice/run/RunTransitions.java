@@ -2,6 +2,10 @@ package dev.sluice.run;
 
 import java.time.Instant;
 
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
 import org.jboss.logging.Logger;
 
 /** Applies a transition the table allows, or records the refusal. The only code that changes {@link Run#state}. */
@@ -60,7 +64,31 @@ public final class RunTransitions {
         t.causeType = cause.eventType();
         t.at = run.updatedAt;
         t.persist();
-        PROGRESS.infof("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8), run.ref.replaceFirst("^refs/(heads|tags)/", ""),
-                run.shortSha(), from == null ? "(new)" : from, to, reason == null ? "" : " (" + reason + ")");
+        String line = String.format("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8),
+                run.ref.replaceFirst("^refs/(heads|tags)/", ""), run.shortSha(), from == null ? "(new)" : from, to,
+                reason == null ? "" : " (" + reason + ")");
+        afterCommit(line);
+    }
+
+    /** A progress line is printed once its transaction commits: a rolled-back duplicate prints nothing. */
+    private static void afterCommit(String line) {
+        TransactionSynchronizationRegistry registry = io.quarkus.arc.Arc.container() == null ? null
+                : io.quarkus.arc.Arc.container().instance(TransactionSynchronizationRegistry.class).get();
+        if (registry == null || registry.getTransactionStatus() != Status.STATUS_ACTIVE) {
+            PROGRESS.info(line);
+            return;
+        }
+        registry.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    PROGRESS.info(line);
+                }
+            }
+        });
     }
 }
