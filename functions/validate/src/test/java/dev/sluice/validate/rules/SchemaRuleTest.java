@@ -113,7 +113,7 @@ class SchemaRuleTest {
     }
 
     @Test
-    void aYamlBombIsRefusedWithAFindingNotACrash() {
+    void aYamlBombAnOversizedFileAndInvalidUtf8AreRefusedWithAFindingNotACrash() {
         StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
         for (int i = 0; i < 60; i++) {
             bomb.append("  b").append(i).append(": &b").append(i).append(" [*").append(i == 0 ? "a" : "b" + (i - 1))
@@ -130,5 +130,13 @@ class SchemaRuleTest {
         ValidationResult notUtf8 = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/bin.yaml",
                 new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':'})), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
         assertThat(notUtf8.findings()).singleElement().extracting(ManifestFinding::message).asString().contains("UTF-8");
+        byte[] huge = new byte[dev.sluice.manifest.ManifestSet.MAX_FILE_BYTES + 1];
+        java.util.Arrays.fill(huge, (byte) '#');
+        ValidationResult tooBig = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/huge.yaml", huge)),
+                new ValidationScope(null, null), ValidationSettings.DEFAULTS);
+        assertThat(tooBig.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("manifest-parse");
+            assertThat(f.message()).contains("over the limit");
+        });
     }
 }
