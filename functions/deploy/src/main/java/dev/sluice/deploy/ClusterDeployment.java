@@ -64,7 +64,7 @@ public class ClusterDeployment {
 
         try {
             // Route starts one deployment per environment at a time: an unfinished release here belongs to a run that is over.
-            for (Release other : Release.inProgress(request.environment())) {
+            for (Release other : Release.inProgressLocked(request.environment())) {
                 String back = restore.trafficBack(other);
                 other.finish(Outcome.FAILED, "abandoned: release " + release.id + " (run " + request.runId()
                         + ") started before it finished" + (back.isEmpty() ? "" : "; " + back), now);

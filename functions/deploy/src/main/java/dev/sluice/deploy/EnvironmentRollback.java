@@ -44,11 +44,7 @@ public class EnvironmentRollback {
     List<CloudEvent> rollback(RollbackRequest request, DeployMode mode) {
         String env = request.environment();
         Release.lockEnvironment(env);
-        List<Release> aborted = new ArrayList<>();
-        for (Release r : Release.inProgress(env)) {
-            aborted.add(Release.locked(r.id));
-        }
-        aborted.removeIf(r -> r == null || !r.inProgress());
+        List<Release> aborted = new ArrayList<>(Release.inProgressLocked(env));
         Release current = Release.lastVerified(env).orElse(null);
         Release target = target(request, env, current, !aborted.isEmpty());
 

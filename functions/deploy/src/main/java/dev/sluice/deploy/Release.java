@@ -194,8 +194,10 @@ public class Release extends PanacheEntityBase {
         return find("environment = ?1 and lower(sha) = lower(?2) order by number desc", environment, sha).firstResultOptional();
     }
 
-    public static List<Release> inProgress(String environment) {
-        return list("environment = ?1 and outcome is null order by number", environment);
+    /** The environment's releases still rolling out, locked: a check of one of them waits until this transaction ends. */
+    public static List<Release> inProgressLocked(String environment) {
+        return find("environment = ?1 and outcome is null order by number", environment)
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     public static Release locked(String id) {
