@@ -45,7 +45,9 @@ final class ChangeReader {
                     : new CanonicalTreeParser(null, reader, GitRepositories.commit(repo, base).getTree());
             AbstractTreeIterator newTree = new CanonicalTreeParser(null, reader, headCommit.getTree());
             for (DiffEntry entry : diff.scan(oldTree, newTree)) {
-                files.add(file(reader, entry, diff.toFileHeader(entry), added));
+                boolean addedFile = entry.getChangeType() == DiffEntry.ChangeType.ADD && isFile(entry.getNewMode());
+                // An added file is all added lines: read it once, without computing a diff against nothing.
+                files.add(addedFile ? addedFile(reader, entry, added) : file(reader, entry, diff.toFileHeader(entry), added));
             }
         }
         files.sort(Comparator.comparing(ChangedFile::path)
@@ -53,6 +55,35 @@ final class ChangeReader {
         added.sort(Comparator.comparing(AddedLine::file).thenComparingInt(AddedLine::line));
         return new Change(base, head, base == null, base == null ? wholeTreeReason : null, List.copyOf(files),
                 List.copyOf(added));
+    }
+
+    /** Keeps an added line as text only when a content rule may have something to say about it. */
+    private static void keep(RawText text, int i, String path, List<AddedLine> added) {
+        java.nio.ByteBuffer raw = text.getRawString(i);
+        if (SecretKind.mentionedIn(text.getRawContent(), raw.position(), raw.limit())) {
+            added.add(new AddedLine(path, i + 1, text.getString(i)));
+        }
+    }
+
+    private static ChangedFile addedFile(ObjectReader reader, DiffEntry entry, List<AddedLine> added) throws IOException {
+        String path = entry.getNewPath();
+        Language language = Language.ofName(path);
+        String languageLabel = language == null ? null : language.label;
+        org.eclipse.jgit.lib.ObjectLoader loader = reader.open(entry.getNewId().toObjectId());
+        if (loader.getSize() > LARGEST_TEXT_FILE) {
+            return new ChangedFile(path, null, "added", 0, 0, true, languageLabel, FileKind.of(path, null).id, null);
+        }
+        byte[] bytes = loader.getCachedBytes(LARGEST_TEXT_FILE);
+        if (RawText.isBinary(bytes)) {
+            return new ChangedFile(path, null, "added", 0, 0, true, languageLabel, FileKind.of(path, null).id, null);
+        }
+        RawText text = new RawText(bytes);
+        for (int i = 0; i < text.size(); i++) {
+            keep(text, i, path, added);
+        }
+        String head = new String(bytes, 0, Math.min(bytes.length, 1024), java.nio.charset.StandardCharsets.UTF_8);
+        return new ChangedFile(path, null, "added", text.size(), 0, false, languageLabel, FileKind.of(path, head).id,
+                isKubernetesObject(path, bytes) ? Boolean.TRUE : null);
     }
 
     /** The header gives the edit list and patch type; the entry the ids and paths (the header does not carry the ids). */
@@ -78,7 +109,7 @@ final class ChangeReader {
                 plus += edit.getLengthB();
                 minus += edit.getLengthA();
                 for (int i = edit.getBeginB(); text != null && i < edit.getEndB(); i++) {
-                    added.add(new AddedLine(path, i + 1, text.getString(i)));
+                    keep(text, i, path, added);
                 }
             }
         }

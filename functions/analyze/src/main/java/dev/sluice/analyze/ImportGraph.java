@@ -402,13 +402,18 @@ final class ImportGraph {
         return dot < 0 ? name : name.substring(0, dot);
     }
 
-    /** Per changed file, how many files depend on it (transitively): the evidence for the reach factor. */
-    Map<String, Integer> reachPerFile(Collection<String> changed) {
+    /**
+     * Per changed file, how many files depend on it (transitively): the evidence for the reach factor. One graph
+     * walk per file, so for a change of many files (a whole tree) only the {@code limit} with the most direct
+     * dependents are walked.
+     */
+    Map<String, Integer> reachPerFile(Collection<String> changed, int limit) {
+        List<String> candidates = new TreeSet<>(changed).stream().filter(this::contains)
+                .sorted(Comparator.comparingInt((String c) -> -dependents[index.get(c)].length).thenComparing(c -> c))
+                .limit(limit).toList();
         Map<String, Integer> per = new LinkedHashMap<>();
-        for (String c : new TreeSet<>(changed)) {
-            if (contains(c)) {
-                per.put(c, dependentsOf(List.of(c)).size());
-            }
+        for (String c : candidates) {
+            per.put(c, dependentsOf(List.of(c)).size());
         }
         return per;
     }

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +17,6 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
 
     private static final Pattern JVM_PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)");
     private static final Pattern JVM_IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?(\\w+(?:\\.\\w+)*(?:\\.\\*)?)");
-    private static final Pattern CAPITALISED = Pattern.compile("\\b[A-Z]\\w*");
     private static final Pattern PY_IMPORT = Pattern.compile("^\\s*import\\s+(.+)");
     private static final Pattern PY_FROM = Pattern.compile("^\\s*from\\s+(\\.*[\\w.]*)\\s+import\\s+\\(?\\s*([^#]*)");
     private static final Pattern JS_FROM = Pattern.compile("(?:^|\\s|;)(?:import|export)\\b[^'\"`]*?\\bfrom\\s*['\"]([^'\"]+)['\"]");
@@ -46,39 +44,86 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
                 || language == Language.JAVASCRIPT || language == Language.TYPESCRIPT || language == Language.GO;
     }
 
-    private static String[] text(byte[] content) {
-        return new String(content, StandardCharsets.UTF_8).split("\n");
+    /** Lines of the file; imports are ASCII, so bytes are read as Latin-1 (no decoding cost, never an error). */
+    private static List<String> text(byte[] content) {
+        String all = new String(content, StandardCharsets.ISO_8859_1);
+        List<String> lines = new ArrayList<>(content.length / 32 + 1);
+        int from = 0;
+        while (from <= all.length()) {
+            int nl = all.indexOf('\n', from);
+            if (nl < 0) {
+                lines.add(all.substring(from));
+                break;
+            }
+            lines.add(all.substring(from, nl));
+            from = nl + 1;
+        }
+        return lines;
     }
 
-    private static ImportScan jvm(String[] lines) {
+    /** The first word of a line after leading blanks starts with {@code word}: the cheap test before a pattern. */
+    private static boolean startsWithWord(String line, String word) {
+        int i = 0;
+        while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        return line.startsWith(word, i);
+    }
+
+    /** Words starting with a capital letter (class names, mostly), found without a regular expression. */
+    private static void capitalised(String line, Set<String> names) {
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            char c = line.charAt(i);
+            if (c >= 'A' && c <= 'Z' && (i == 0 || !isWordChar(line.charAt(i - 1)))) {
+                int j = i + 1;
+                while (j < n && isWordChar(line.charAt(j))) {
+                    j++;
+                }
+                names.add(line.substring(i, j));
+                i = j;
+            } else {
+                i++;
+            }
+        }
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_';
+    }
+
+    private static ImportScan jvm(List<String> lines) {
         String pkg = null;
         List<String> imports = new ArrayList<>();
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new java.util.HashSet<>();
         for (String line : lines) {
-            if (pkg == null) {
+            if (pkg == null && startsWithWord(line, "package")) {
                 Matcher p = JVM_PACKAGE.matcher(line);
                 if (p.find()) {
                     pkg = p.group(1);
                     continue;
                 }
             }
-            Matcher i = JVM_IMPORT.matcher(line);
-            if (i.find()) {
-                imports.add(i.group(1));
-                continue;
+            if (startsWithWord(line, "import")) {
+                Matcher i = JVM_IMPORT.matcher(line);
+                if (i.find()) {
+                    imports.add(i.group(1));
+                    continue;
+                }
             }
-            Matcher w = CAPITALISED.matcher(line);
-            while (w.find()) {
-                names.add(w.group());
-            }
+            capitalised(line, names);
         }
         return new ImportScan(pkg == null ? "" : pkg, List.copyOf(imports), Set.copyOf(names));
     }
 
     /** Python imports as module names; "from a import b" gives "a.b" and "a" (b may be a module or a name in a). */
-    private static ImportScan python(String[] lines) {
+    private static ImportScan python(List<String> lines) {
         List<String> imports = new ArrayList<>();
         for (String line : lines) {
+            if (!startsWithWord(line, "from") && !startsWithWord(line, "import")) {
+                continue;
+            }
             Matcher f = PY_FROM.matcher(line);
             if (f.find()) {
                 String from = f.group(1);
@@ -104,7 +149,7 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
         return new ImportScan(null, List.copyOf(imports), Set.of());
     }
 
-    private static ImportScan javascript(String[] lines) {
+    private static ImportScan javascript(List<String> lines) {
         List<String> imports = new ArrayList<>();
         for (String line : lines) {
             if (!(line.contains("import") || line.contains("require") || line.contains("export"))) {
@@ -120,10 +165,13 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
         return new ImportScan(null, List.copyOf(imports), Set.of());
     }
 
-    private static ImportScan go(String[] lines) {
+    private static ImportScan go(List<String> lines) {
         List<String> imports = new ArrayList<>();
         boolean block = false;
         for (String line : lines) {
+            if (!block && !startsWithWord(line, "import")) {
+                continue;
+            }
             if (block) {
                 if (line.trim().startsWith(")")) {
                     block = false;

@@ -32,23 +32,32 @@ final class ManifestObjects {
     public record Duplicate(String kind, String namespace, String name, List<RiskFactor.Evidence> definedAt) {
     }
 
-    static List<Duplicate> duplicates(List<ManifestDocument> docs) {
-        Map<String, List<ManifestDocument>> byKey = new TreeMap<>();
-        for (ManifestDocument d : docs) {
-            if (d.parsed() && d.kind() != null && d.name() != null) {
-                byKey.computeIfAbsent(d.kind() + "/" + (d.namespace() == null ? "" : d.namespace()) + "/" + d.name(),
-                        k -> new ArrayList<>()).add(d);
-            }
+    static List<Duplicate> duplicates(List<ObjectRef> objects) {
+        Map<String, List<ObjectRef>> byKey = new TreeMap<>();
+        for (ObjectRef o : objects) {
+            byKey.computeIfAbsent(o.key(), k -> new ArrayList<>()).add(o);
         }
         List<Duplicate> out = new ArrayList<>();
-        for (List<ManifestDocument> same : byKey.values()) {
+        for (List<ObjectRef> same : byKey.values()) {
             if (same.size() > 1) {
-                ManifestDocument d = same.get(0);
+                same.sort(Comparator.comparing(ObjectRef::file).thenComparing(ObjectRef::line));
+                ObjectRef d = same.get(0);
                 out.add(new Duplicate(d.kind(), d.namespace(), d.name(),
                         same.stream().map(x -> new RiskFactor.Evidence(x.file(), x.line())).toList()));
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The objects one manifest file defines (documents that parse and have a kind and a name). */
+    static List<ObjectRef> in(String file, byte[] bytes) {
+        List<ObjectRef> out = new ArrayList<>();
+        for (ManifestDocument d : ManifestSet.parse(file, bytes)) {
+            if (d.parsed() && d.kind() != null && d.name() != null) {
+                out.add(new ObjectRef(d.kind(), d.namespace(), d.name(), d.file(), d.line()));
+            }
+        }
+        return out;
     }
 
     /** Objects in the changed manifest files: at head for added and modified files, at base for deleted ones. */
@@ -68,11 +77,7 @@ final class ManifestObjects {
             if (bytes == null) {
                 continue;
             }
-            for (ManifestDocument d : ManifestSet.parse(f.path(), bytes)) {
-                if (d.parsed() && d.kind() != null && d.name() != null) {
-                    out.add(new ObjectRef(d.kind(), d.namespace(), d.name(), d.file(), d.line()));
-                }
-            }
+            out.addAll(in(f.path(), bytes));
         }
         out.sort(Comparator.comparing(ObjectRef::key).thenComparing(ObjectRef::file));
         return List.copyOf(out);

@@ -1,5 +1,6 @@
 package dev.sluice.analyze;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +43,92 @@ enum SecretKind {
     final Pattern pattern;
     final int group;
     final double minEntropy;
+
+    /** Lower-case words one of which a line must hold before a kind's pattern is tried: most lines hold none. */
+    private static final java.util.Map<SecretKind, List<String>> KEYWORDS = new java.util.EnumMap<>(SecretKind.class);
+
+    static {
+        KEYWORDS.put(PRIVATE_KEY, List.of("private key"));
+        KEYWORDS.put(AWS_ACCESS_KEY_ID, List.of("a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "anpa", "anva", "aipa"));
+        KEYWORDS.put(AWS_SECRET_ACCESS_KEY, List.of("aws"));
+        KEYWORDS.put(GCP_SERVICE_ACCOUNT, List.of("private_key_id"));
+        KEYWORDS.put(GCP_API_KEY, List.of("aiza"));
+        KEYWORDS.put(AZURE_STORAGE_KEY, List.of("accountkey"));
+        KEYWORDS.put(AZURE_CLIENT_SECRET, List.of("q~"));
+        KEYWORDS.put(GITHUB_TOKEN, List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"));
+        KEYWORDS.put(GITLAB_TOKEN, List.of("glpat-", "glptt-", "gr1348941", "gldt-", "glrt-", "glcbt-"));
+        KEYWORDS.put(SLACK_TOKEN, List.of("xox"));
+        KEYWORDS.put(SLACK_WEBHOOK, List.of("hooks.slack.com"));
+        KEYWORDS.put(STRIPE_KEY, List.of("sk_", "rk_"));
+        KEYWORDS.put(JWT, List.of("eyj"));
+        KEYWORDS.put(ASSIGNED_SECRET, List.of("pass", "pwd", "secret", "token", "key", "credential"));
+    }
+
+    /** Every keyword by its first letter, plus the inline allow marker: the byte-level test of {@link #mentionedIn}. */
+    private static final byte[][][] BY_FIRST = new byte[128][][];
+
+    static {
+        java.util.Map<Integer, List<byte[]>> grouped = new java.util.TreeMap<>();
+        java.util.Set<String> words = new java.util.TreeSet<>();
+        KEYWORDS.values().forEach(words::addAll);
+        words.add("sluice:allow");
+        for (String w : words) {
+            grouped.computeIfAbsent((int) w.charAt(0), k -> new java.util.ArrayList<>())
+                    .add(w.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        grouped.forEach((c, list) -> BY_FIRST[c] = list.toArray(new byte[0][]));
+    }
+
+    /**
+     * Whether an added line is worth reading as text: it holds a keyword of some kind (any case), the allow marker,
+     * or starts a merge conflict marker. Runs on the raw bytes, so the lines of a whole tree cost no strings.
+     */
+    static boolean mentionedIn(byte[] b, int from, int to) {
+        if (to - from >= 7 && (b[from] == '<' || b[from] == '>')) {
+            int i = from + 1;
+            while (i < from + 7 && b[i] == b[from]) {
+                i++;
+            }
+            if (i == from + 7) {
+                return true;
+            }
+        }
+        for (int i = from; i < to; i++) {
+            int c = lower(b[i]);
+            byte[][] candidates = c < 128 ? BY_FIRST[c] : null;
+            if (candidates == null) {
+                continue;
+            }
+            for (byte[] w : candidates) {
+                if (i + w.length <= to && sameIgnoringCase(b, i, w)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int lower(byte c) {
+        return c >= 'A' && c <= 'Z' ? c + 32 : c & 0xff;
+    }
+
+    private static boolean sameIgnoringCase(byte[] b, int at, byte[] word) {
+        for (int k = 1; k < word.length; k++) {
+            if (lower(b[at + k]) != word[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean mayMatch(String lowerCaseLine) {
+        for (String k : KEYWORDS.get(this)) {
+            if (lowerCaseLine.contains(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     SecretKind(String id, String label, String regex, int group, double minEntropy) {
         this.id = id;

@@ -52,7 +52,11 @@ final class SecretScan {
         }
         List<SecretFinding> found = new ArrayList<>();
         List<int[]> taken = new ArrayList<>();
+        String lower = text.toLowerCase(Locale.ROOT);
         for (SecretKind kind : SecretKind.values()) {
+            if (!kind.mayMatch(lower)) {
+                continue;
+            }
             Matcher m = kind.pattern.matcher(text);
             while (m.find()) {
                 int g = kind.group;
@@ -138,7 +142,4 @@ final class SecretScan {
         }
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

@@ -51,7 +51,14 @@ public class TreeCache {
         if (counts == null) {
             synchronized (this) {
                 if (counts == null) {
-                    counts = new TreeCounts(maxTrees, maxFiles);
+                    TreeCounts c = new TreeCounts(maxTrees, maxFiles);
+                    // A file read for counting is scanned for imports in the same read.
+                    c.listen((language, blob, content) -> {
+                        if (ImportScan.reads(language) && !scans().containsKey(blob)) {
+                            scans().put(blob, ImportScan.of(language, content));
+                        }
+                    });
+                    counts = c;
                 }
             }
         }
@@ -105,6 +112,47 @@ public class TreeCache {
                     cache.put(id, scan);
                 }
                 out.put(path, scan);
+            }
+        }
+        return out;
+    }
+
+    private final Map<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> manifests = Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> e) {
+                    return size() > 20_000;
+                }
+            });
+
+    /** The objects every manifest file of the tree defines (under the .sluice.yaml manifest paths); parsed once per file. */
+    java.util.List<ManifestObjects.ObjectRef> manifestObjects(ObjectReader reader, RevTree tree, java.util.List<String> paths)
+            throws IOException {
+        java.util.List<ManifestObjects.ObjectRef> out = new java.util.ArrayList<>();
+        try (TreeWalk walk = new TreeWalk(reader)) {
+            walk.addTree(tree);
+            walk.setRecursive(true);
+            while (walk.next()) {
+                String path = walk.getPathString();
+                if ((walk.getFileMode(0).getBits() & FileMode.TYPE_MASK) != FileMode.TYPE_FILE
+                        || !dev.sluice.manifest.ManifestSet.isManifestFile(path)
+                        || !dev.sluice.manifest.ManifestSet.selectedBy(path, paths)) {
+                    continue;
+                }
+                ObjectId id = walk.getObjectId(0);
+                // Keyed by content and path: the objects carry the file they are in.
+                Map<String, java.util.List<ManifestObjects.ObjectRef>> byPath = manifests.computeIfAbsent(id,
+                        k -> Collections.synchronizedMap(new java.util.HashMap<>()));
+                java.util.List<ManifestObjects.ObjectRef> objects = byPath.get(path);
+                if (objects == null) {
+                    ObjectLoader loader = reader.open(id, Constants.OBJ_BLOB);
+                    byte[] bytes = loader.getSize() > dev.sluice.manifest.ManifestSet.MAX_FILE_BYTES + 1
+                            ? new byte[dev.sluice.manifest.ManifestSet.MAX_FILE_BYTES + 1]
+                            : loader.getCachedBytes();
+                    objects = java.util.List.copyOf(ManifestObjects.in(path, bytes));
+                    byPath.put(path, objects);
+                }
+                out.addAll(objects);
             }
         }
         return out;

@@ -28,6 +28,16 @@ final class TreeCounts {
     private final Map<BlobKey, LineCount> blobs;
     private final AtomicLong treesCounted = new AtomicLong();
     private final AtomicLong blobsCounted = new AtomicLong();
+    /** Called with each file read for counting, so other per-file work can share the read (the import scan). */
+    private volatile BlobListener listener;
+
+    interface BlobListener {
+        void read(Language language, ObjectId blob, byte[] content);
+    }
+
+    void listen(BlobListener l) {
+        listener = l;
+    }
 
     private record BlobKey(ObjectId id, Language language) {
     }
@@ -110,6 +120,10 @@ final class TreeCounts {
             content = read(reader, blob);
         }
         LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, content);
+        BlobListener l = listener;
+        if (l != null && content != null) {
+            l.read(language, blob, content);
+        }
         blobsCounted.incrementAndGet();
         blobs.put(key, count);
         return count == LineCount.NONE ? null : new FileCount(language, count);
