@@ -61,6 +61,11 @@ class RunsApiTest {
                 java.util.Map.of("decision", "APPROVE", "files", java.util.List.of("a.java"))));
         given().get("/runs/" + run + "/analysis").then().statusCode(200).body("decision", is("APPROVE")).body("files[0]", is("a.java"));
         given().get("/runs/" + run + "/validation").then().statusCode(404);
+        QuarkusTransaction.requiringNew().run(() -> StageReport.save(run, "validation-sarif", 1,
+                java.util.Map.of("version", "2.1.0", "runs", java.util.List.of())));
+        given().queryParam("format", "sarif").get("/runs/" + run + "/validation").then().statusCode(200).body("version", is("2.1.0"));
+        given().queryParam("format", "xml").get("/runs/" + run + "/validation").then().statusCode(400)
+                .body("error", containsString("unknown format"));
         given().get("/runs/" + run + "/deployment").then().statusCode(404);
     }
 

@@ -106,8 +106,15 @@ public class RunsResource {
 
     @GET
     @Path("{id}/validation")
-    public Response validation(@PathParam("id") String id) {
-        return report(id, StageReport.VALIDATION);
+    public Response validation(@PathParam("id") String id, @QueryParam("format") String format) {
+        if (format == null || format.isBlank() || format.equals("json")) {
+            return report(id, StageReport.VALIDATION);
+        }
+        if (format.equals("sarif")) {
+            // validate stores a SARIF 2.1.0 rendering beside its report, for GitHub code scanning
+            return report(id, StageReport.VALIDATION + "-sarif");
+        }
+        return ErrorBody.response(400, "unknown format '" + format + "': use json or sarif");
     }
 
     @GET
