@@ -142,6 +142,9 @@ public class ClusterObjects {
         try {
             list = client.getApiResources(apiVersion);
         } catch (KubernetesClientException e) {
+            if (isTransient(e)) {
+                throw e;
+            }
             throw new UnknownKind("cannot look up " + kind + " (" + apiVersion + ") in the cluster: " + message(e));
         }
         if (list != null) {

@@ -26,7 +26,8 @@ import dev.sluice.deploy.ReleasePlan.PlannedObject;
  * Reads whether a release may go on, from what the cluster's controllers report: each new Knative revision and
  * its Service Ready, container restarts of the revision's pods under {@code canary.maxRestarts}, the optional
  * probe on a canary's tagged URL, and each Deployment and StatefulSet the release changed rolled out. Something
- * not ready yet is PENDING until {@code sluice.deploy.progress-deadline} has passed since the last step.
+ * not ready yet is PENDING until {@code sluice.deploy.progress-deadline} has passed since the last step. A cluster
+ * that cannot be reached is no reading at all: the exception goes to the caller, which tries again next tick.
  */
 @ApplicationScoped
 public class HealthGate {
@@ -59,8 +60,10 @@ public class HealthGate {
                 try {
                     revision(r, settings, probeCanaries && r.canaried(), failed, waiting, good);
                 } catch (KubernetesClientException e) {
-                    (ClusterObjects.isTransient(e) ? waiting : failed).add("cannot read Knative Service " + r.namespace() + "/"
-                            + r.service() + ": " + ClusterObjects.message(e));
+                    if (ClusterObjects.isTransient(e)) {
+                        throw e;
+                    }
+                    failed.add("cannot read Knative Service " + r.namespace() + "/" + r.service() + ": " + ClusterObjects.message(e));
                 }
             }
         }
@@ -72,8 +75,10 @@ public class HealthGate {
                     statefulSet(w, failed, waiting, good);
                 }
             } catch (KubernetesClientException e) {
-                (ClusterObjects.isTransient(e) ? waiting : failed).add("cannot read " + w.kind() + " " + w.namespace() + "/"
-                        + w.name() + ": " + ClusterObjects.message(e));
+                if (ClusterObjects.isTransient(e)) {
+                    throw e;
+                }
+                failed.add("cannot read " + w.kind() + " " + w.namespace() + "/" + w.name() + ": " + ClusterObjects.message(e));
             }
         }
         if (!failed.isEmpty()) {

@@ -45,8 +45,8 @@ public class RolloutCheck {
         RolloutSettings settings = release.rolloutSettings();
         List<ServiceRevision> revisions = release.serviceRevisions();
         boolean canary = RolloutSettings.CANARY.equals(settings.strategy()) && revisions.stream().anyMatch(ServiceRevision::canaried);
-        HealthReading health = gate.read(release, settings, revisions, workloads(release), canary, now);
         try {
+            HealthReading health = gate.read(release, settings, revisions, workloads(release), canary, now);
             if (RolloutSettings.DIRECT.equals(settings.strategy())) {
                 return Optional.of(health.healthy() ? verify(release, settings, health, attempt, now)
                         : end(release, settings, attempt, Outcome.FAILED, "not ready at the first check (direct: readiness is "
@@ -130,11 +130,13 @@ public class RolloutCheck {
         }
         Release previous = release.previousId == null ? null : Release.findById(release.previousId);
         String reason = "health gate failed" + where + ": " + String.join("; ", health.findings());
+        // Restore first: if the cluster cannot be reached now, the release stays as it was and the next tick tries again.
+        String restored = previous == null ? null : restore.restore(release, previous);
         release.recordStep(release.step, 0, now, health.summary());
         if (previous == null) {
             return end(release, settings, attempt, Outcome.FAILED, reason + "; no verified release to roll back to", now);
         }
-        return end(release, settings, attempt, Outcome.ROLLED_BACK, reason + "; " + restore.restore(release, previous), now);
+        return end(release, settings, attempt, Outcome.ROLLED_BACK, reason + "; " + restored, now);
     }
 
     private CloudEvent end(Release release, RolloutSettings settings, int attempt, Outcome outcome, String reason, Instant now) {
