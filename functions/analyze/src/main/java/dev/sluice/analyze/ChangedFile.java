@@ -1,5 +1,6 @@
 package dev.sluice.analyze;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -24,11 +25,13 @@ public record ChangedFile(String path, String oldPath, String changeType, int ad
         return FileKind.VENDORED.id.equals(kind) || FileKind.GENERATED.id.equals(kind);
     }
 
+    @JsonIgnore
     boolean isTest() {
         return FileKind.TEST.id.equals(kind);
     }
 
     /** Code in a programming language (not data, docs or build config), which tests are expected to cover. */
+    @JsonIgnore
     boolean isCode() {
         Language l = language == null ? null : Language.ofLabel(language);
         return l != null && l != Language.YAML && l != Language.JSON && l != Language.MARKDOWN && l != Language.DOCKERFILE
