@@ -60,8 +60,16 @@ final class ManifestObjects {
         return out;
     }
 
-    /** Objects in the changed manifest files: at head for added and modified files, at base for deleted ones. */
-    static List<ObjectRef> changed(Repository repo, String base, String head, List<ChangedFile> files, List<String> manifestPaths) {
+    /**
+     * Objects in the changed manifest files: at head for added and modified files (taken from {@code atHead}, the
+     * objects of the manifest paths already read, when the file is there), at base for deleted ones.
+     */
+    static List<ObjectRef> changed(Repository repo, String base, String head, List<ChangedFile> files, List<String> manifestPaths,
+            List<ObjectRef> atHead) {
+        Map<String, List<ObjectRef>> known = new java.util.HashMap<>();
+        for (ObjectRef o : atHead) {
+            known.computeIfAbsent(o.file(), k -> new ArrayList<>()).add(o);
+        }
         List<ObjectRef> out = new ArrayList<>();
         for (ChangedFile f : files) {
             boolean manifest = Boolean.TRUE.equals(f.kubernetes()) || ManifestSet.isManifestFile(f.path())
@@ -69,7 +77,12 @@ final class ManifestObjects {
             if (!manifest || f.binary()) {
                 continue;
             }
-            String sha = "deleted".equals(f.changeType()) ? base : head;
+            boolean deleted = "deleted".equals(f.changeType());
+            if (!deleted && ManifestSet.selectedBy(f.path(), manifestPaths) && ManifestSet.isManifestFile(f.path())) {
+                out.addAll(known.getOrDefault(f.path(), List.of()));
+                continue;
+            }
+            String sha = deleted ? base : head;
             if (sha == null) {
                 continue;
             }

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.jboss.logging.Logger;
 
 import dev.sluice.git.GitRepositories;
 import dev.sluice.settings.SluiceSettings;
@@ -29,6 +30,7 @@ final class Measure {
     private Measure() {
     }
 
+    private static final Logger LOG = Logger.getLogger(Measure.class);
     private static final ExecutorService SECOND_THREAD = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "sluice-analyze-tree");
         t.setDaemon(true);
@@ -45,7 +47,9 @@ final class Measure {
      */
     static Measurement of(Repository repo, String base, String wholeTreeReason, String head, TreeCache cache,
             RepositoryCache.Fetch fetch) throws IOException {
+        long t0 = System.nanoTime();
         SluiceSettings settings = GitRepositories.settings(repo, head);
+        long tSettings = System.nanoTime();
         RevCommit headCommit = GitRepositories.commit(repo, head);
         // The tree's languages and import graph on a second thread while this one reads the diff: two cores, two reads.
         CompletableFuture<Object[]> tree = CompletableFuture.supplyAsync(() -> {
@@ -57,6 +61,7 @@ final class Measure {
             }
         }, SECOND_THREAD);
         Change change = ChangeReader.read(repo, base, wholeTreeReason, head);
+        long tDiff = System.nanoTime();
         Map<String, LineCount> languages;
         ImportGraph graph;
         try {
@@ -72,6 +77,7 @@ final class Measure {
             throw e;
         }
 
+        long tTree = System.nanoTime();
         SecretAllowance.Split secrets = SecretAllowance.apply(SecretScan.findings(change.addedLines()),
                 change.addedLines(), settings.analysis().allow());
         List<RiskFactor.Evidence> markers = new ArrayList<>();
@@ -80,11 +86,26 @@ final class Measure {
                 markers.add(new RiskFactor.Evidence(l.file(), l.line()));
             }
         }
+        long tSecrets = System.nanoTime();
+        Measurement.GraphSummary summary = graphSummary(graph, change.files());
+        long tGraph = System.nanoTime();
+        List<ManifestObjects.ObjectRef> atHead = manifests(repo, headCommit, cache, settings.manifests());
+        List<ManifestObjects.Duplicate> duplicates = ManifestObjects.duplicates(atHead);
+        List<ManifestObjects.ObjectRef> changedObjects = ManifestObjects.changed(repo, base, head, change.files(),
+                settings.manifests(), atHead);
+        long tManifests = System.nanoTime();
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("measured %s: settings %d ms, diff %d ms, tree (waited) %d ms, secrets %d ms, graph %d ms, manifests %d ms",
+                    head, ms(t0, tSettings), ms(tSettings, tDiff), ms(tDiff, tTree), ms(tTree, tSecrets), ms(tSecrets, tGraph),
+                    ms(tGraph, tManifests));
+        }
         return new Measurement(Measurement.VERSION, change.base(), change.head(), change.wholeTree(),
-                change.wholeTreeReason(), fetch, change.files(), languages, graphSummary(graph, change.files()),
-                secrets.blocking(), secrets.allowed(), List.copyOf(markers),
-                ManifestObjects.duplicates(manifests(repo, headCommit, cache, settings.manifests())),
-                ManifestObjects.changed(repo, base, head, change.files(), settings.manifests()), settings);
+                change.wholeTreeReason(), fetch, change.files(), languages, summary, secrets.blocking(), secrets.allowed(),
+                List.copyOf(markers), duplicates, changedObjects, settings);
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     private static List<ManifestObjects.ObjectRef> manifests(Repository repo, RevCommit head, TreeCache cache,
