@@ -74,6 +74,9 @@ final class Measure {
             if (e.getCause() instanceof UncheckedIOException io) {
                 throw io.getCause();
             }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw e;
         }
 
