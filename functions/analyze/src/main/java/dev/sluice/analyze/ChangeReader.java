@@ -34,6 +34,8 @@ final class ChangeReader {
 
     static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
         RevCommit headCommit = GitRepositories.commit(repo, head);
+        GitAttributesMarks marks = GitRepositories.readFile(repo, head, GitAttributesMarks.FILE)
+                .map(GitAttributesMarks::parse).orElse(GitAttributesMarks.NONE);
         List<ChangedFile> files = new ArrayList<>();
         List<AddedLine> added = new ArrayList<>();
         try (ObjectReader reader = repo.newObjectReader();
@@ -47,7 +49,10 @@ final class ChangeReader {
             for (DiffEntry entry : diff.scan(oldTree, newTree)) {
                 boolean addedFile = entry.getChangeType() == DiffEntry.ChangeType.ADD && isFile(entry.getNewMode());
                 // An added file is all added lines: read it once, without computing a diff against nothing.
-                files.add(addedFile ? addedFile(reader, entry, added) : file(reader, entry, diff.toFileHeader(entry), added));
+                ChangedFile f = addedFile ? addedFile(reader, entry, added) : file(reader, entry, diff.toFileHeader(entry), added);
+                FileKind marked = marks.kindOf(f.path());
+                files.add(marked == null ? f : new ChangedFile(f.path(), f.oldPath(), f.changeType(), f.added(), f.removed(),
+                        f.binary(), f.language(), marked.id, f.kubernetes()));
             }
         }
         files.sort(Comparator.comparing(ChangedFile::path)

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * What role a file plays, from its path and its first lines: tests, vendored third-party code, generated
- * code, or ordinary source. Vendored and generated lines count a tenth in the change size: nobody reviews them.
+ * code, or ordinary source. A root {@code .gitattributes} can mark files too ({@link GitAttributesMarks}). Vendored and generated lines count a tenth in the change size: nobody reviews them.
  */
 enum FileKind {
     TEST("test"), VENDORED("vendored"), GENERATED("generated"), SOURCE("source");
