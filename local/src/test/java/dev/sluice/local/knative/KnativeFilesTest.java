@@ -54,7 +54,7 @@ class KnativeFilesTest {
             assertThat(t.filter()).as(t.name()).containsKey("type");
             typeToTarget.put(t.filter().get("type"), topology.route(t).target());
         }
-        assertThat(topology.triggers()).hasSize(18);
+        assertThat(topology.triggers()).hasSize(19);
         Set<String> toRoute = Set.of(EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
                 EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
                 EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT,
