@@ -45,7 +45,7 @@ for i in $(seq 1 "$N"); do
     echo "# change $i" >> "$REPO/src/server.py"
     git -C "$REPO" -c user.name=bench -c user.email=bench@sluice.dev commit -q -am "change $i"
   fi
-  BEFORE=$(git -C "$REPO" rev-parse HEAD~1 2>/dev/null || echo 0000000000000000000000000000000000000000)
+  BEFORE=$(git -C "$REPO" rev-parse -q --verify "HEAD~1^{commit}" || echo 0000000000000000000000000000000000000000)
   SHA=$(git -C "$REPO" rev-parse HEAD)
   S=$(now_ms)
   curl -fs -X POST "http://127.0.0.1:$PORT/broker" -H 'Content-Type: application/json' \

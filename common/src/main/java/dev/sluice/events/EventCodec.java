@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -80,6 +81,7 @@ public final class EventCodec {
             if (event.getSource() == null || event.getSource().toString().isEmpty()) {
                 throw new BadEventException("CloudEvent attribute 'source' is missing or empty");
             }
+            requireJsonDataParses(event);
             return event;
         } catch (BadEventException e) {
             throw e;
@@ -91,6 +93,32 @@ public final class EventCodec {
     private static void requireAttribute(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new BadEventException("CloudEvent attribute '" + name + "' is missing or empty");
+        }
+    }
+
+    // the rule of the SDK's JsonFormat: data without a content type, or with a JSON one, is written inline as JSON
+    private static final Pattern JSON_CONTENT_TYPE = Pattern.compile("^(application|text)/([a-zA-Z]+\\+)?json(;.*)*$");
+
+    /**
+     * Data declared JSON (or undeclared, which the CloudEvents JSON format takes for JSON) must parse: such data is
+     * written inline into a structured event, so data that does not parse would make an event nobody can read again.
+     */
+    private static void requireJsonDataParses(CloudEvent event) {
+        if (event.getData() == null) {
+            return;
+        }
+        byte[] data = event.getData().toBytes();
+        String dct = event.getDataContentType();
+        if (data.length == 0 || (dct != null && !JSON_CONTENT_TYPE.matcher(dct.trim()).matches())) {
+            return;
+        }
+        try {
+            JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(data);
+        } catch (JsonProcessingException e) {
+            throw new BadEventException("data " + (dct == null ? "without a content type (so JSON)" : "declared " + dct)
+                    + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new BadEventException("data cannot be read: " + rootMessage(e), e);
         }
     }
 

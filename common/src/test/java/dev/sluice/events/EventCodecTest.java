@@ -99,6 +99,30 @@ class EventCodecTest {
     }
 
     @Test
+    void dataDeclaredJsonThatDoesNotParseIsRefusedAtTheDoor() {
+        Map<String, String> binary = Map.of("ce-specversion", "1.0", "ce-id", "1", "ce-type", EventTypes.PUSH,
+                "ce-source", "/s", "Content-Type", "application/json");
+        // a shell substitution that printed two lines into a JSON string: a raw newline inside the string
+        byte[] broken = "{\"before\": \"HEAD~1\n0000\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> EventCodec.read(binary, broken)).isInstanceOf(BadEventException.class)
+                .hasMessageContaining("declared application/json is not valid JSON");
+        assertThatThrownBy(() -> EventCodec.read(binary, "{\"a\": 1} trailing".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class);
+        Map<String, String> noType = new LinkedHashMap<>(binary);
+        noType.remove("Content-Type");
+        assertThatThrownBy(() -> EventCodec.read(noType, "not json".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("without a content type");
+        // what is accepted is written and read back whole, as the local broker stores it
+        CloudEvent ok = EventCodec.read(binary, "{\"before\": \"a\\nb\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(EventCodec.fromStructured(EventCodec.toStructuredString(ok)).getData().toBytes()).isNotEmpty();
+        Map<String, String> text = new LinkedHashMap<>(binary);
+        text.put("Content-Type", "text/plain");
+        CloudEvent plain = EventCodec.read(text, "not json\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(new String(EventCodec.fromStructured(EventCodec.toStructuredString(plain)).getData().toBytes(),
+                StandardCharsets.UTF_8)).isEqualTo("not json\n");
+    }
+
+    @Test
     void payloadsRoundTripAndABadFieldIsNamed() {
         UUID run = UUID.randomUUID();
         CloudEvent e = EventCodec.event(EventTypes.STEP_FAILED, "analyze", run, new Payloads.StepFailed(run, 2, "analysis", "boom", true));

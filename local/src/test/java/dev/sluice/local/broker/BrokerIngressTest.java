@@ -59,6 +59,18 @@ class BrokerIngressTest {
     }
 
     @Test
+    void dataDeclaredJsonThatDoesNotParseIs400AndNothingIsStored() {
+        String id = UUID.randomUUID().toString();
+        // stored as it came, it would be an event the broker could never read back to deliver
+        given().contentType("application/json")
+                .header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", "test.record").header("ce-source", "/test")
+                .body("{\"before\": \"HEAD~1\n0000\"}").post("/broker")
+                .then().statusCode(400).contentType("application/json").body("error", containsString("not valid JSON"));
+        given().get("/broker/deliveries").then().statusCode(200)
+                .body("findAll { it.eventId == '" + id + "' }.size()", equalTo(0));
+    }
+
+    @Test
     void aStructuredEventWithoutABodyIs400() {
         given().contentType("application/cloudevents+json").post("/broker")
                 .then().statusCode(400).contentType("application/json").body("error", containsString("empty body"));
