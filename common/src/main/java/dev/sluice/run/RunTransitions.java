@@ -70,6 +70,8 @@ public final class RunTransitions {
         afterCommit(line);
     }
 
+    private static final Object PROGRESS_LINES = new Object();
+
     /** A progress line is printed once its transaction commits: a rolled-back duplicate prints nothing. */
     private static void afterCommit(String line) {
         TransactionSynchronizationRegistry registry = io.quarkus.arc.Arc.container() == null ? null
@@ -78,17 +80,27 @@ public final class RunTransitions {
             PROGRESS.info(line);
             return;
         }
-        registry.registerInterposedSynchronization(new Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                if (status == Status.STATUS_COMMITTED) {
-                    PROGRESS.info(line);
+        // one synchronization per transaction prints its lines in the order they were made (the transaction
+        // manager runs separate synchronizations in reverse order)
+        @SuppressWarnings("unchecked")
+        java.util.List<String> lines = (java.util.List<String>) registry.getResource(PROGRESS_LINES);
+        if (lines == null) {
+            java.util.List<String> pending = new java.util.ArrayList<>();
+            registry.putResource(PROGRESS_LINES, pending);
+            registry.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
                 }
-            }
-        });
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        pending.forEach(PROGRESS::info);
+                    }
+                }
+            });
+            lines = pending;
+        }
+        lines.add(line);
     }
 }

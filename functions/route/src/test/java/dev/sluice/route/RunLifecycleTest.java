@@ -7,7 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.*;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +45,40 @@ class RunLifecycleTest {
         given().get("/runs/" + run).then().statusCode(200).body("state", is("SUCCEEDED")).body("finished", is(true))
                 .body("transitions.size()", is(6)).body("transitions[1].reason", is("analysis requested"))
                 .body("stages.analysis.decision", is("APPROVE")).body("stages.deployment.outcome", is("VERIFIED"));
+    }
+
+    @Test
+    void progressLinesComeOutInTheOrderOfTheTransitionsEvenWhenOneTransactionMakesSeveral() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                lines.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger progress = Logger.getLogger("sluice.run");
+        progress.addHandler(capture);
+        try {
+            UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+            analysis(run, 1, "APPROVE", SETTINGS_PROD).then().statusCode(200);
+            // one transaction: VALIDATING -> QUEUED, then QUEUED -> DEPLOYING as the environment is free
+            validation(run, 1, true, "ok").then().statusCode(200);
+            deployment(run, 1, "VERIFIED").then().statusCode(200); // frees the environment for the other tests
+            String id = run.toString().substring(0, 8);
+            List<String> mine = lines.stream().filter(l -> l.startsWith("run " + id)).map(l -> l.replaceFirst("^run \\S+ \\S+: (\\S+ -> \\S+).*$", "$1")).toList();
+            assertThat(mine).containsExactly("(new) -> RECEIVED", "RECEIVED -> ANALYZING", "ANALYZING -> VALIDATING",
+                    "VALIDATING -> QUEUED", "QUEUED -> DEPLOYING", "DEPLOYING -> SUCCEEDED");
+        } finally {
+            progress.removeHandler(capture);
+        }
     }
 
     @Test
