@@ -233,7 +233,7 @@ public final class AnalysisBenchmark {
 
     /** Runs cloc under /usr/bin/time semantics: its CPU time is read from the process handle. */
     private static int cloc(Path dir, long[] cpuMs) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("cloc", "--quiet", "--json", "--timeout", "0", "--skip-uniqueness", dir.toString())
+        Process p = new ProcessBuilder(Cloc.command("--quiet", "--json", "--timeout", "0", "--skip-uniqueness", dir.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         ProcessHandle handle = p.toHandle();
         long cpu = 0;
@@ -252,7 +252,7 @@ public final class AnalysisBenchmark {
 
     private static String clocVersion() {
         try {
-            Process p = new ProcessBuilder("cloc", "--version").start();
+            Process p = new ProcessBuilder(Cloc.command("--version")).start();
             return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             return "(not installed)";
