@@ -25,12 +25,13 @@ public final class EventTypes {
     public static final String RUN_APPROVE = "dev.sluice.run.approve";
     public static final String RUN_REJECT = "dev.sluice.run.reject";
     public static final String RUN_CANCEL = "dev.sluice.run.cancel";
+    public static final String RUN_RETRY = "dev.sluice.run.retry";
     public static final String ENVIRONMENT_ROLLBACK = "dev.sluice.environment.rollback";
     public static final String TICK = "dev.sluice.tick";
     public static final String RUN_FINISHED = "dev.sluice.run.finished";
 
     public static final Set<String> PUSHES = Set.of(GITHUB_PUSH, GITLAB_PUSH, GITLAB_TAG_PUSH, PUSH);
-    public static final Set<String> RUN_COMMANDS = Set.of(RUN_APPROVE, RUN_REJECT, RUN_CANCEL);
+    public static final Set<String> RUN_COMMANDS = Set.of(RUN_APPROVE, RUN_REJECT, RUN_CANCEL, RUN_RETRY);
 
     /** The {@code source} attribute of events a Sluice function emits. */
     public static String source(String function) {

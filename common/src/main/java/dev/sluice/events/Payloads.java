@@ -56,9 +56,15 @@ public final class Payloads {
             String summary) {
     }
 
+    /** {@code retry} is true for a run a person retried: deploy then deploys a commit it rolled back before. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeploymentRequested(UUID runId, int attempt, String repositoryUrl, String environment,
-            String namespace, String sha, String strategy) {
+            String namespace, String sha, String strategy, Boolean retry) {
+        public DeploymentRequested(UUID runId, int attempt, String repositoryUrl, String environment, String namespace,
+                String sha, String strategy) {
+            this(runId, attempt, repositoryUrl, environment, namespace, sha, strategy, null);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -82,7 +88,7 @@ public final class Payloads {
     public record StepFailed(UUID runId, int attempt, String stage, String error, boolean retryable) {
     }
 
-    /** dev.sluice.run.approve / .reject / .cancel */
+    /** dev.sluice.run.approve / .reject / .cancel / .retry */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record RunCommand(UUID runId, String by, String reason) {
     }

@@ -68,6 +68,10 @@ public class Run extends PanacheEntityBase {
     @Column(name = "deployment_summary", columnDefinition = "text")
     public String deploymentSummary;
 
+    /** The finished run this one retries (same push, started again by a person), or null. */
+    @Column(name = "retry_of")
+    public UUID retryOf;
+
     @Column(name = "cause_event_id")
     public String causeEventId;
     @Column(name = "created_at", nullable = false)

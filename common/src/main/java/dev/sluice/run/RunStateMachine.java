@@ -22,7 +22,8 @@ public final class RunStateMachine {
         // A ref that maps to no environment is checked, not deployed: it ends SUCCEEDED after validation.
         allow(VALIDATING, QUEUED, AWAITING_APPROVAL, SUCCEEDED);
         allow(AWAITING_APPROVAL, QUEUED, REJECTED);
-        allow(QUEUED, DEPLOYING);
+        // A queued run is held for approval when its environment's circuit breaker opens before it starts.
+        allow(QUEUED, DEPLOYING, AWAITING_APPROVAL);
         allow(DEPLOYING, SUCCEEDED, ROLLED_BACK);
         for (RunState s : RunState.values()) {
             if (!s.isFinal()) {

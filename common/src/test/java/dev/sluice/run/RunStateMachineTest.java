@@ -26,6 +26,14 @@ class RunStateMachineTest {
     }
 
     @Test
+    void aQueuedRunCanBeHeldForApprovalButADeployingOneCannot() {
+        // the environment's circuit breaker opened while the run waited in the queue
+        assertThat(RunStateMachine.allows(QUEUED, AWAITING_APPROVAL)).isTrue();
+        assertThat(RunStateMachine.allows(DEPLOYING, AWAITING_APPROVAL)).isFalse();
+        assertThat(RunStateMachine.allows(RECEIVED, AWAITING_APPROVAL)).isFalse();
+    }
+
+    @Test
     void skippingAStageOrGoingBackIsForbidden() {
         assertThat(RunStateMachine.allows(RECEIVED, DEPLOYING)).isFalse();
         assertThat(RunStateMachine.allows(ANALYZING, QUEUED)).isFalse();

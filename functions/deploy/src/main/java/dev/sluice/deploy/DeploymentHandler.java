@@ -83,8 +83,8 @@ public class DeploymentHandler implements EventHandler {
             throw new BadEventException("data of " + event.getType() + ": 'strategy' must be canary, rolling or direct, got '"
                     + request.strategy() + "'");
         }
-        // DeploymentRequested has no retry field yet: an explicit retry says so in the data.
-        boolean retry = EventCodec.dataTree(event).path("retry").asBoolean(false);
+        // route sets retry for a run a person retried (POST /runs/{id}/retry)
+        boolean retry = Boolean.TRUE.equals(request.retry());
 
         // A repeated request for the same run attempt (a new event id) gets the release it already made.
         Release release = Release.of(request.runId(), request.attempt()).orElse(null);
@@ -96,7 +96,7 @@ public class DeploymentHandler implements EventHandler {
         if (last != null && last.outcome == Outcome.ROLLED_BACK && !retry) {
             return DeploymentReplies.completed(request.runId(), request.attempt(), Outcome.FAILED, "commit "
                     + request.sha().substring(0, 12) + " was rolled back in " + request.environment() + " (release " + last.id
-                    + ": " + last.reason + "); it is not deployed again on its own: push a newer commit, or retry explicitly");
+                    + ": " + last.reason + "); it is not deployed again on its own: push a newer commit, or retry the run (POST /runs/{id}/retry)");
         }
         try {
             release = mode == DeployMode.CLUSTER ? cluster.start(request) : plan.deploy(request);

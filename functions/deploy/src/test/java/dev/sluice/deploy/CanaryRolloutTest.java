@@ -287,7 +287,7 @@ class CanaryRolloutTest {
             assertThat(data.path("releaseId").isMissingNode() || data.path("releaseId").isNull()).isTrue();
             assertThat(data.path("reason").asText()).startsWith("commit " + v2.substring(0, 12) + " was rolled back in " + env
                     + " (release " + releaseId + ": health gate failed before the first step")
-                    .endsWith("it is not deployed again on its own: push a newer commit, or retry explicitly");
+                    .endsWith("it is not deployed again on its own: push a newer commit, or retry the run (POST /runs/{id}/retry)");
             assertThat(ledger(env)).hasSize(2);
 
             Response retried = postRequested(UUID.randomUUID(), repo.url(), env, env, v2, "canary", true);

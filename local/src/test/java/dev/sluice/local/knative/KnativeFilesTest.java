@@ -54,18 +54,19 @@ class KnativeFilesTest {
             assertThat(t.filter()).as(t.name()).containsKey("type");
             typeToTarget.put(t.filter().get("type"), topology.route(t).target());
         }
-        assertThat(topology.triggers()).hasSize(19);
+        assertThat(topology.triggers()).hasSize(20);
         Set<String> toRoute = Set.of(EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
                 EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
                 EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT,
-                EventTypes.RUN_CANCEL, EventTypes.TICK, "dev.knative.sources.ping");
+                EventTypes.RUN_CANCEL, EventTypes.RUN_RETRY, EventTypes.TICK, "dev.knative.sources.ping");
         for (String type : toRoute) {
             assertThat(typeToTarget).as(type).containsEntry(type, "/fn/route");
         }
         assertThat(typeToTarget).containsEntry(EventTypes.ANALYSIS_REQUESTED, "/fn/analyze")
                 .containsEntry(EventTypes.VALIDATION_REQUESTED, "/fn/validate")
                 .containsEntry(EventTypes.DEPLOYMENT_REQUESTED, "/fn/deploy")
-                .containsEntry(EventTypes.DEPLOYMENT_CHECK, "/fn/deploy");
+                .containsEntry(EventTypes.DEPLOYMENT_CHECK, "/fn/deploy")
+                .containsEntry(EventTypes.ENVIRONMENT_ROLLBACK, "/fn/deploy");
         for (Trigger t : topology.triggers()) {
             assertThat(topology.route(t).deadLetterTarget()).as(t.name()).isEqualTo("/dead-letter");
         }

@@ -20,7 +20,7 @@ import dev.sluice.run.RunTransition;
 public record RunView(UUID id, String repository, String repositoryName, String ref, String branch, String tag,
         String before, String sha, String pusher, String state, String reason, boolean finished, String environment,
         String namespace, String strategy, String decision, Integer riskScore, String releaseId, int attempt,
-        Instant retryAt, Instant createdAt, Instant updatedAt, List<TransitionView> transitions, List<EventView> events,
+        Instant retryAt, UUID retryOf, Instant createdAt, Instant updatedAt, List<TransitionView> transitions, List<EventView> events,
         Map<String, JsonNode> stages) {
 
     public record TransitionView(String from, String to, String reason, String causeEventId, String causeType, Instant at) {
@@ -32,7 +32,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
     public static RunView summary(Run r) {
         return new RunView(r.id, r.repositoryUrl, r.repositoryName, r.ref, r.branch, r.tag, r.beforeSha, r.afterSha, r.pusher,
                 r.state.name(), r.stateReason, r.state.isFinal(), r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
-                r.releaseId, r.attempt, r.retryAt, r.createdAt, r.updatedAt, null, null, null);
+                r.releaseId, r.attempt, r.retryAt, r.retryOf, r.createdAt, r.updatedAt, null, null, null);
     }
 
     public static RunView full(Run r) {
@@ -48,7 +48,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
         put(stages, "deployment", r.deploymentSummary);
         return new RunView(r.id, r.repositoryUrl, r.repositoryName, r.ref, r.branch, r.tag, r.beforeSha, r.afterSha, r.pusher,
                 r.state.name(), r.stateReason, r.state.isFinal(), r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
-                r.releaseId, r.attempt, r.retryAt, r.createdAt, r.updatedAt, transitions, events, stages);
+                r.releaseId, r.attempt, r.retryAt, r.retryOf, r.createdAt, r.updatedAt, transitions, events, stages);
     }
 
     private static void put(Map<String, JsonNode> stages, String name, String json) {

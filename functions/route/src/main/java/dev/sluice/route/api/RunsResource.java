@@ -1,5 +1,6 @@
 package dev.sluice.route.api;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -34,11 +35,12 @@ import dev.sluice.report.StageReport;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.route.orchestration.RunOrchestrator.Command;
 import dev.sluice.route.orchestration.RunOrchestrator.CommandResult;
+import dev.sluice.route.orchestration.RunOrchestrator.RetryResult;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
 import dev.sluice.run.RunTransitions.Cause;
 
-/** The runs API: list and inspect runs and their stage reports; approve, reject or cancel a run. */
+/** The runs API: list and inspect runs and their stage reports; approve, reject, cancel or retry a run. */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunsResource {
@@ -144,6 +146,40 @@ public class RunsResource {
         return command(id, Command.CANCEL, body);
     }
 
+    /** Starts the push of a finished run again as a new run: 201 with the new run, 409 when it cannot be retried. */
+    @POST
+    @Path("{id}/retry")
+    @Consumes("*/*")
+    public Response retry(@PathParam("id") String id, String body) {
+        UUID runId = parse(id);
+        if (runId == null) {
+            return badId(id);
+        }
+        String[] byReason = new String[2];
+        Response bad = byAndReason(body, byReason);
+        if (bad != null) {
+            return bad;
+        }
+        Object[] result = QuarkusTransaction.requiringNew().call(() -> {
+            Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
+            if (run == null) {
+                return null;
+            }
+            RetryResult r = orchestrator.retryRun(run, byReason[0], byReason[1], new Cause("api-" + UUID.randomUUID(), "api:retry"));
+            r.events().forEach(OutboxEvent::add);
+            return new Object[] { r.refusal(), r.run() == null ? RunView.summary(run) : RunView.summary(r.run()) };
+        });
+        if (result == null) {
+            return notFound(id);
+        }
+        if (result[0] != null) {
+            return ErrorBody.response(409, (String) result[0], Map.of("run", result[1]));
+        }
+        relay.wake();
+        RunView created = (RunView) result[1];
+        return Response.created(URI.create("/runs/" + created.id())).entity(created).build();
+    }
+
     private Response report(String id, String stage) {
         UUID runId = parse(id);
         if (runId == null) {
@@ -164,22 +200,13 @@ public class RunsResource {
         if (runId == null) {
             return badId(id);
         }
-        String by = null;
-        String reason = null;
-        if (body != null && !body.isBlank()) {
-            try {
-                JsonNode json = EventCodec.json().readTree(body);
-                if (!json.isObject()) {
-                    return ErrorBody.response(400, "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}");
-                }
-                by = json.hasNonNull("by") ? json.get("by").asText() : null;
-                reason = json.hasNonNull("reason") ? json.get("reason").asText() : null;
-            } catch (JsonProcessingException e) {
-                return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());
-            }
+        String[] byReason = new String[2];
+        Response bad = byAndReason(body, byReason);
+        if (bad != null) {
+            return bad;
         }
-        String who = by;
-        String why = reason;
+        String who = byReason[0];
+        String why = byReason[1];
         Object[] result = QuarkusTransaction.requiringNew().call(() -> {
             Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
             if (run == null) {
@@ -199,6 +226,24 @@ public class RunsResource {
         }
         relay.wake();
         return Response.ok(result[1]).build();
+    }
+
+    /** Reads the optional body {"by", "reason"} into {@code into}; a 400 when it is not such an object. */
+    private static Response byAndReason(String body, String[] into) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode json = EventCodec.json().readTree(body);
+            if (!json.isObject()) {
+                return ErrorBody.response(400, "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}");
+            }
+            into[0] = json.hasNonNull("by") ? json.get("by").asText() : null;
+            into[1] = json.hasNonNull("reason") ? json.get("reason").asText() : null;
+            return null;
+        } catch (JsonProcessingException e) {
+            return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static UUID parse(String id) {

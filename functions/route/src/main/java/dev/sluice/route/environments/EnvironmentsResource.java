@@ -29,6 +29,7 @@ import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
+import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
@@ -43,6 +44,8 @@ import dev.sluice.run.RunState;
 public class EnvironmentsResource {
     @Inject
     OutboxRelay relay;
+    @Inject
+    CircuitBreaker breaker;
 
     /** The data of dev.sluice.environment.rollback (deploy reads it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -57,7 +60,7 @@ public class EnvironmentsResource {
             names.addAll(Run.getEntityManager()
                     .createQuery("select distinct r.environment from Run r where r.environment is not null", String.class)
                     .getResultList());
-            return names.stream().map(EnvironmentsResource::view).toList();
+            return names.stream().map(this::view).toList();
         });
         return Response.ok(Map.of("items", items)).build();
     }
@@ -139,7 +142,7 @@ public class EnvironmentsResource {
         return answer;
     }
 
-    private static EnvironmentView view(String env) {
+    private EnvironmentView view(String env) {
         EnvironmentRelease current = EnvironmentRelease.current(env).orElse(null);
         EnvironmentRelease verified = EnvironmentRelease.lastVerified(env).orElse(null);
         List<Run> runs = Run.list("environment = ?1 and state in ?2 order by createdAt", env,
@@ -148,7 +151,8 @@ public class EnvironmentsResource {
                 : runs.stream().map(r -> r.namespace).filter(n -> n != null).findFirst().orElse(null);
         return new EnvironmentView(env, namespace, ReleaseView.of(current), ReleaseView.of(verified), new EnvironmentView.Runs(
                 runs.stream().filter(r -> r.state == RunState.DEPLOYING).map(EnvironmentsResource::ref).toList(),
-                runs.stream().filter(r -> r.state == RunState.QUEUED).map(EnvironmentsResource::ref).toList()));
+                runs.stream().filter(r -> r.state == RunState.QUEUED).map(EnvironmentsResource::ref).toList()),
+                breaker.status(env));
     }
 
     private static EnvironmentView.RunRef ref(Run r) {

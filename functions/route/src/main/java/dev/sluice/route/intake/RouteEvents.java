@@ -38,7 +38,7 @@ public class RouteEvents implements EventHandler {
             EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
             EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
             EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED,
-            EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL,
+            EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL, EventTypes.RUN_RETRY,
             EventTypes.TICK, PING);
 
     @Inject
@@ -92,6 +92,11 @@ public class RouteEvents implements EventHandler {
             case EventTypes.RUN_APPROVE -> command(Command.APPROVE, event, cause);
             case EventTypes.RUN_REJECT -> command(Command.REJECT, event, cause);
             case EventTypes.RUN_CANCEL -> command(Command.CANCEL, event, cause);
+            case EventTypes.RUN_RETRY -> {
+                var c = EventCodec.data(event, Payloads.RunCommand.class);
+                Run run = run(c.runId() != null ? c.runId() : subject(event), event);
+                yield run == null ? List.of() : orchestrator.retryRun(run, c.by(), c.reason(), cause).events();
+            }
             case EventTypes.TICK, PING -> orchestrator.onTick(cause);
             default -> throw new BadEventException("route does not handle " + event.getType());
         };

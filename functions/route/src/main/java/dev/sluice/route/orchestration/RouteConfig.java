@@ -5,12 +5,14 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How long each stage may take and how failed steps are retried. */
+/** How long each stage may take, how failed steps are retried, when an environment's circuit breaker opens. */
 @ConfigMapping(prefix = "sluice.route")
 public interface RouteConfig {
     Timeouts timeout();
 
     Retry retry();
+
+    CircuitBreakerSettings circuitBreaker();
 
     interface Timeouts {
         @WithDefault("10m")
@@ -28,6 +30,12 @@ public interface RouteConfig {
 
         @WithDefault("24h")
         Duration queued();
+    }
+
+    interface CircuitBreakerSettings {
+        /** Consecutive failed or rolled-back deployments of an environment that open its breaker; 0 turns it off. */
+        @WithDefault("3")
+        int failures();
     }
 
     interface Retry {

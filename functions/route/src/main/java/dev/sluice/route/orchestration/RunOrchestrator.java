@@ -45,6 +45,8 @@ public class RunOrchestrator {
 
     @Inject
     RouteConfig config;
+    @Inject
+    CircuitBreaker breaker;
 
     // ---- pushes ------------------------------------------------------------------------------
 
@@ -132,7 +134,12 @@ public class RunOrchestrator {
         } else if ("manual".equals(run.approval)) {
             RunTransitions.move(run, RunState.AWAITING_APPROVAL, "environment " + run.environment + " needs manual approval", cause);
         } else {
-            queue(run, "validation passed: " + r.summary(), cause, out);
+            CircuitBreaker.Status status = breaker.status(run.environment);
+            if (status.open()) {
+                RunTransitions.move(run, RunState.AWAITING_APPROVAL, status.reason(run.environment), cause);
+            } else {
+                queue(run, "validation passed: " + r.summary(), cause, out);
+            }
         }
         run.stageStartedAt = Instant.now();
         return out;
@@ -233,6 +240,57 @@ public class RunOrchestrator {
         return new CommandResult(true, null, out);
     }
 
+    /** The outcome of a retry: the new run, or why there is none. */
+    public record RetryResult(Run run, String refusal, List<CloudEvent> events) {
+    }
+
+    /**
+     * Starts a finished run's push again as a new run (a final run never changes): FAILED, ROLLED_BACK and CANCELLED
+     * runs can be retried, unless a newer run of the same ref exists. The new run names the old one, goes through
+     * analysis and validation again, and tells deploy it is a retry, so a commit that was rolled back deploys again.
+     */
+    public RetryResult retryRun(Run original, String by, String reason, Cause cause) {
+        String refusal = switch (original.state) {
+            case FAILED, ROLLED_BACK, CANCELLED -> null;
+            case SUCCEEDED -> "run succeeded: there is nothing to retry (POST /environments/{env}/rollback restores an earlier release)";
+            case REJECTED -> "run was rejected (" + original.stateReason + "): a rejected change is not retried; push a fix";
+            case SUPERSEDED -> "run was superseded by a newer push: retry that run instead";
+            default -> "run is " + original.state + ": only a finished run can be retried (cancel it first)";
+        };
+        if (refusal == null) {
+            Run newer = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and createdAt > ?3 order by createdAt desc",
+                    original.repositoryUrl, original.ref, original.createdAt).firstResult();
+            if (newer != null) {
+                refusal = "run " + newer.id + " (" + newer.shortSha() + ", " + newer.state + ") came after it on " + original.ref
+                        + ": retry that run instead";
+            }
+        }
+        if (refusal != null) {
+            RunEvent.record(original.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.REFUSED, "retry refused: " + refusal);
+            return new RetryResult(null, "retry is not possible: " + refusal, List.of());
+        }
+        String who = (by == null || by.isBlank() ? "someone" : by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        Run run = new Run();
+        run.id = UUID.randomUUID();
+        run.repositoryUrl = original.repositoryUrl;
+        run.repositoryName = original.repositoryName;
+        run.ref = original.ref;
+        run.branch = original.branch;
+        run.tag = original.tag;
+        run.beforeSha = original.beforeSha;
+        run.afterSha = original.afterSha;
+        run.pusher = original.pusher;
+        run.forced = original.forced;
+        run.retryOf = original.id;
+        run.causeEventId = cause.eventId();
+        run.createdAt = Instant.now();
+        RunTransitions.start(run, "retry of run " + original.id + " (" + original.state + ") by " + who, cause);
+        RunEvent.record(original.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.APPLIED, "retried as run " + run.id + " by " + who);
+        List<CloudEvent> out = new ArrayList<>();
+        out.add(startStage(run, RunState.ANALYZING, "analysis requested", cause));
+        return new RetryResult(run, null, out);
+    }
+
     // ---- ticks -------------------------------------------------------------------------------
 
     /** Retries that are due, stages that timed out, queues that can move, canaries to step. */
@@ -316,7 +374,8 @@ public class RunOrchestrator {
     }
 
     /**
-     * Starts the oldest queued run of an environment when none is deploying there. A transaction-scoped
+     * Starts the oldest queued run of an environment when none is deploying there; while the environment's circuit
+     * breaker is open, queued runs no person approved past it are held for approval instead. A transaction-scoped
      * advisory lock on the environment makes "one deployment at a time" hold across concurrent events.
      */
     List<CloudEvent> startNext(String environment, Cause cause) {
@@ -331,10 +390,18 @@ public class RunOrchestrator {
         if (deploying > 0) {
             return out;
         }
-        Run next = Run.<Run> find("environment = ?1 and state = ?2 order by createdAt", environment, RunState.QUEUED).firstResult();
-        if (next != null) {
+        CircuitBreaker.Status status = null;
+        for (Run next : Run.<Run> list("environment = ?1 and state = ?2 order by createdAt", environment, RunState.QUEUED)) {
+            status = status == null ? breaker.status(environment) : status;
+            if (status.open() && !breaker.approvedPast(next)) {
+                // queued before the breaker opened: it waits for a person like a run that arrives now
+                RunTransitions.move(next, RunState.AWAITING_APPROVAL, status.reason(environment), cause);
+                next.stageStartedAt = Instant.now();
+                continue;
+            }
             out.add(startStage(next, RunState.DEPLOYING, "deploying to " + environment + " (namespace " + next.namespace
                     + ", " + next.strategy + ")", cause));
+            break;
         }
         return out;
     }
@@ -358,7 +425,7 @@ public class RunOrchestrator {
                     new Payloads.ValidationRequested(run.id, run.attempt, run.repositoryUrl, run.afterSha, run.environment, run.namespace));
             case DEPLOYING -> EventCodec.event(EventTypes.DEPLOYMENT_REQUESTED, FUNCTION, run.id,
                     new Payloads.DeploymentRequested(run.id, run.attempt, run.repositoryUrl, run.environment, run.namespace,
-                            run.afterSha, run.strategy));
+                            run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null));
             default -> throw new IllegalStateException("no request for a run in " + run.state);
         };
     }
