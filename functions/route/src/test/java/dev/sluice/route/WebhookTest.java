@@ -104,12 +104,46 @@ class WebhookTest {
     }
 
     @Test
-    void bitbucketIsNotASupportedForgeAndItsPushGetsNoRun() throws Exception {
-        // Bitbucket pushes carry no per-commit file lists and no before/after pair per ref in the shape the
-        // other forges share; Sluice has no adapter for them yet, so the endpoint does not exist.
+    void aSignedBitbucketPushBecomesOneSluicePushPerChangedRef() throws Exception {
         byte[] body = bytes("webhooks/bitbucket/go-playground-repo-push.json");
+        String delivery = UUID.randomUUID().toString();
+        given().contentType("application/json").header("X-Event-Key", "repo:push").header("X-Request-UUID", delivery)
+                .header("X-Hub-Signature", "sha256=" + hmac("test-bitbucket-secret", body)).body(body)
+                .post("/webhooks/bitbucket").then().statusCode(202).body("run", is(true))
+                .body("pushes.size()", is(1)).body("pushes[0].eventId", is("bitbucket-" + delivery))
+                .body("pushes[0].ref", is("refs/heads/name-of-branch"));
+        var sent = outbox(EventTypes.PUSH).stream().filter(o -> o.eventId.equals("bitbucket-" + delivery)).toList();
+        assertThat(sent).hasSize(1);
+        var push = EventCodec.data(EventCodec.fromStructured(sent.get(0).event), dev.sluice.events.Payloads.Push.class);
+        assertThat(push.after()).isEqualTo("709d658dc5b6d6afcd46049c2f332ee3f515a67d");
+        assertThat(push.before()).isEqualTo("1e65c05c1d5171631d92438a13901ca7dae9618c");
+        assertThat(push.repository().name()).isEqualTo("team_name/repo_name");
+        assertThat(push.pusher()).isEqualTo("emmap1");
+    }
+
+    @Test
+    void aBitbucketWebhookWithAWrongSignatureGets401AndOneThatIsNoPushStartsNothing() throws Exception {
+        byte[] body = bytes("webhooks/bitbucket/go-playground-repo-push.json");
+        long before = outbox(EventTypes.PUSH).size();
+        given().contentType("application/json").header("X-Event-Key", "repo:push")
+                .header("X-Hub-Signature", "sha256=" + hmac("wrong", body)).body(body)
+                .post("/webhooks/bitbucket").then().statusCode(401).body("error", containsString("does not match"));
         given().contentType("application/json").header("X-Event-Key", "repo:push").body(body)
-                .post("/webhooks/bitbucket").then().statusCode(anyOf(is(404), is(405)));
+                .post("/webhooks/bitbucket").then().statusCode(401).body("error", containsString("missing X-Hub-Signature"));
+        String signature = "sha256=" + hmac("test-bitbucket-secret", body);
+        given().contentType("application/json").header("X-Event-Key", "pullrequest:created").header("X-Hub-Signature", signature)
+                .body(body).post("/webhooks/bitbucket").then().statusCode(202).body("run", is(false));
+        given().contentType("application/json").header("X-Event-Key", "diagnostics:ping").header("X-Hub-Signature", signature)
+                .body(body).post("/webhooks/bitbucket").then().statusCode(200).body("pong", is(true));
+        // a deleted branch (new: null) and a push with no changes
+        byte[] deleted = "{\"repository\":{\"full_name\":\"t/r\"},\"push\":{\"changes\":[{\"new\":null,\"old\":{\"type\":\"branch\",\"name\":\"gone\",\"target\":{\"hash\":\"1e65c05c1d5171631d92438a13901ca7dae9618c\"}}}]}}".getBytes();
+        given().contentType("application/json").header("X-Event-Key", "repo:push").header("X-Hub-Signature", "sha256=" + hmac("test-bitbucket-secret", deleted))
+                .body(deleted).post("/webhooks/bitbucket").then().statusCode(202).body("run", is(false))
+                .body("pushes[0].reason", containsString("refs/heads/gone was deleted"));
+        byte[] empty = "{\"repository\":{\"full_name\":\"t/r\"},\"push\":{\"changes\":[]}}".getBytes();
+        given().contentType("application/json").header("X-Event-Key", "repo:push").header("X-Hub-Signature", "sha256=" + hmac("test-bitbucket-secret", empty))
+                .body(empty).post("/webhooks/bitbucket").then().statusCode(400).body("error", containsString("push.changes"));
+        assertThat(outbox(EventTypes.PUSH)).hasSize((int) before);
     }
 
     @Test

@@ -13,7 +13,7 @@ import dev.sluice.events.Payloads.Repository;
 
 /**
  * Turns the push payloads of GitHub, GitLab, Gitea/Gogs and Sluice's own {@code dev.sluice.push} into one
- * {@link Push}. A payload that lacks what a run needs is a {@link BadEventException} naming the field.
+ * {@link Push}, and a Bitbucket Cloud {@code repo:push} into one per ref it changed. A payload that lacks what a run needs is a {@link BadEventException} naming the field.
  */
 public final class PushNormalizer {
     private PushNormalizer() {
@@ -72,6 +72,41 @@ public final class PushNormalizer {
         return checked(new Push(new Repository(text(repo, "url"), text(repo, "name")), text(d, "ref"), text(d, "before"),
                 text(d, "after"), commits(d.path("commits")), text(d, "pusher"), d.path("forced").asBoolean(false)),
                 "repository.url");
+    }
+
+    /**
+     * Bitbucket Cloud's {@code repo:push}: one entry of {@code push.changes} per ref, each with the ref's {@code new}
+     * and {@code old} state (null when the ref was created or deleted). A deleted ref becomes a push whose after is
+     * all zeros. Bitbucket sends no file lists; analyze reads the change from git anyway.
+     */
+    static List<Push> bitbucket(JsonNode d) {
+        JsonNode repo = d.path("repository");
+        String url = first(repo.path("links").path("html"), "href");
+        if (url == null && text(repo, "full_name") != null) {
+            url = "https://bitbucket.org/" + text(repo, "full_name");
+        }
+        JsonNode changes = d.path("push").path("changes");
+        if (!changes.isArray() || changes.isEmpty()) {
+            throw new BadEventException("bitbucket push has no push.changes");
+        }
+        String pusher = first(d.path("actor"), "nickname", "display_name", "username");
+        List<Push> out = new ArrayList<>();
+        for (JsonNode change : changes) {
+            JsonNode now = change.path("new");
+            JsonNode was = change.path("old");
+            JsonNode named = now.isObject() ? now : was;
+            String type = text(named, "type");
+            String name = text(named, "name");
+            if (name == null || !("branch".equals(type) || "tag".equals(type))) {
+                throw new BadEventException("bitbucket push change names no branch or tag (push.changes[].new.type and .name)");
+            }
+            String ref = ("tag".equals(type) ? "refs/tags/" : "refs/heads/") + name;
+            String after = now.isObject() ? text(now.path("target"), "hash") : ZERO_SHA;
+            String before = was.isObject() ? text(was.path("target"), "hash") : null;
+            out.add(checked(new Push(new Repository(url, first(repo, "full_name", "name")), ref, before, after, List.of(), pusher,
+                    change.path("forced").asBoolean(false)), "repository.links.html.href"));
+        }
+        return out;
     }
 
     private static Push checked(Push p, String urlField) {

@@ -1,6 +1,8 @@
 package dev.sluice.route.intake;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,6 +50,8 @@ public class WebhookResource {
     Optional<String> gitlabSecret;
     @ConfigProperty(name = "sluice.webhooks.gitea.secret")
     Optional<String> giteaSecret;
+    @ConfigProperty(name = "sluice.webhooks.bitbucket.secret")
+    Optional<String> bitbucketSecret;
 
     @Inject
     OutboxRelay relay;
@@ -110,30 +114,93 @@ public class WebhookResource {
         return accept(Forge.GITEA, "gitea", giteaDelivery != null ? giteaDelivery : gogsDelivery, body);
     }
 
-    private Response accept(Forge forge, String name, String delivery, byte[] body) {
-        Push push;
+    /**
+     * Bitbucket Cloud: {@code X-Hub-Signature} ("sha256=" + hex HMAC-SHA256, as GitHub's) against the configured
+     * secret. One webhook may change several refs: each becomes its own {@code dev.sluice.push}.
+     */
+    @POST
+    @Path("bitbucket")
+    public Response bitbucket(@HeaderParam("X-Event-Key") String eventKey, @HeaderParam("X-Request-UUID") String delivery,
+            @HeaderParam("X-Hub-Signature") String signature, byte[] body) {
+        Optional<String> secret = bitbucketSecret.filter(s -> !s.isBlank());
+        if (secret.isEmpty()) {
+            return unconfigured("bitbucket");
+        }
+        if (!WebhookSignatures.githubValid(secret.get(), body, signature)) {
+            return ErrorBody.response(401, signature == null ? "missing X-Hub-Signature header" : "X-Hub-Signature does not match the configured secret");
+        }
+        if ("diagnostics:ping".equals(eventKey)) {
+            return Response.ok(Map.of("pong", true)).build();
+        }
+        if (!"repo:push".equals(eventKey)) {
+            return ignored("bitbucket event '" + eventKey + "' is not a push");
+        }
+        List<Push> pushes;
         try {
-            JsonNode tree = EventCodec.json().readTree(body);
-            if (tree == null || !tree.isObject()) {
-                return ErrorBody.response(400, name + " webhook body must be a JSON object");
-            }
-            push = PushNormalizer.normalize(forge, tree);
-        } catch (JsonProcessingException e) {
-            return ErrorBody.response(400, name + " webhook body is not valid JSON: " + e.getOriginalMessage());
-        } catch (java.io.IOException e) {
-            return ErrorBody.response(400, name + " webhook body cannot be read: " + e.getMessage());
+            pushes = PushNormalizer.bitbucket(tree("bitbucket", body));
+        } catch (BadWebhook e) {
+            return e.response;
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
-        if (PushNormalizer.isDeletion(push)) {
-            return Response.accepted(body("accepted", true, "run", false, "reason", push.ref() + " was deleted: nothing to deploy")).build();
+        String base = "bitbucket-" + (delivery == null || delivery.isBlank() ? UUID.randomUUID() : delivery);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int i = 0; i < pushes.size(); i++) {
+            results.add(enqueue("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i)));
+        }
+        return Response.accepted(body("accepted", true, "run", results.stream().anyMatch(r -> Boolean.TRUE.equals(r.get("run"))),
+                "pushes", results)).build();
+    }
+
+    private Response accept(Forge forge, String name, String delivery, byte[] body) {
+        Push push;
+        try {
+            push = PushNormalizer.normalize(forge, tree(name, body));
+        } catch (BadWebhook e) {
+            return e.response;
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage());
         }
         String id = name + "-" + (delivery == null || delivery.isBlank() ? UUID.randomUUID() : delivery);
+        Map<String, Object> result = enqueue(name, id, push);
+        result.put("accepted", true);
+        return Response.accepted(result).build();
+    }
+
+    /** Puts one push in the outbox as dev.sluice.push with the given event id; a deletion starts nothing. */
+    private Map<String, Object> enqueue(String name, String id, Push push) {
+        if (PushNormalizer.isDeletion(push)) {
+            return body("ref", push.ref(), "run", false, "reason", push.ref() + " was deleted: nothing to deploy");
+        }
         CloudEvent event = EventCodec.event(id, EventTypes.PUSH, EventTypes.source("route") + "/webhooks/" + name, null, push);
         QuarkusTransaction.requiringNew().run(() -> OutboxEvent.add(event));
         relay.wake();
         LOG.infof("%s webhook: push of %s to %s accepted as event %s", name, push.after(), push.ref(), id);
-        return Response.accepted(body("accepted", true, "run", true, "eventId", id, "ref", push.ref(), "after", push.after())).build();
+        return body("run", true, "eventId", id, "ref", push.ref(), "after", push.after());
+    }
+
+    /** A webhook body that is not a JSON object, as the 400 to answer it with. */
+    private static final class BadWebhook extends Exception {
+        final transient Response response;
+
+        BadWebhook(Response response) {
+            super(null, null, false, false);
+            this.response = response;
+        }
+    }
+
+    private static JsonNode tree(String name, byte[] body) throws BadWebhook {
+        try {
+            JsonNode tree = EventCodec.json().readTree(body);
+            if (tree == null || !tree.isObject()) {
+                throw new BadWebhook(ErrorBody.response(400, name + " webhook body must be a JSON object"));
+            }
+            return tree;
+        } catch (JsonProcessingException e) {
+            throw new BadWebhook(ErrorBody.response(400, name + " webhook body is not valid JSON: " + e.getOriginalMessage()));
+        } catch (java.io.IOException e) {
+            throw new BadWebhook(ErrorBody.response(400, name + " webhook body cannot be read: " + e.getMessage()));
+        }
     }
 
     private static Response unconfigured(String forge) {
