@@ -27,10 +27,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Per language, analyze's line counts agree with cloc 1.96's (see {@link Cloc}) within 2%
  * on real sources found on this kind of machine: the JDK's src.zip, Python's standard library, npm's own
- * package, the C and C++ headers, examples under /usr/share/doc, the Google Cloud SDK, and Kotlin and TypeScript
- * sources from test-scoped Maven Central jars (kotlin-stdlib sources, the @types/node WebJar); plus hand-written
- * samples in src/test/resources/cloc-samples for edge cases and for Rust, C#, Bash and Dockerfile, which have no
- * real sources here. A bounded, sorted subset of each keeps it fast and
+ * package, the C and C++ headers, examples under /usr/share/doc, the Google Cloud SDK, Kotlin and TypeScript
+ * sources from test-scoped Maven Central jars (kotlin-stdlib sources, the @types/node WebJar), Ruby and C# that the
+ * build downloads (JRuby's standard library, edge-js), Go and Rust from Debian's golang-1.19-src and rust-src; plus
+ * hand-written samples in src/test/resources/cloc-samples for edge cases and for Bash and Dockerfile. A bounded, sorted subset of each keeps it fast and
  * deterministic. cloc runs with {@code --skip-uniqueness} (analyze counts every file, duplicates included) and
  * {@code --timeout 0} (otherwise a slow machine makes cloc give up on a big file and call all of it comment).
  */
@@ -80,9 +80,17 @@ class ClocAgreementTest {
     void everyLanguageAnalyzeCountsIsComparedAndTheGraphLanguagesOnRealSources() {
         // A corpus that silently went missing would make the agreement above prove nothing for that language.
         assertThat(ours.keySet()).containsAll(java.util.Arrays.stream(Language.values()).map(l -> l.label).toList());
-        // The import graph's languages, measured on real code (sources every machine of this kind has, or Maven jars).
-        for (String real : List.of("Java", "Python", "JavaScript", "TypeScript", "Kotlin", "C/C++ Header")) {
+        // Measured on real code (sources every machine of this kind has, Maven Central and npm downloads).
+        for (String real : List.of("Java", "Python", "JavaScript", "TypeScript", "Kotlin", "C/C++ Header", "C", "C++", "PHP",
+                "Ruby", "YAML", "JSON", "Markdown", "Bourne Shell")) {
             assertThat(ours.get(real).code()).as(real + " code lines from real sources").isGreaterThan(5_000);
+        }
+        assertThat(ours.get("C#").code()).as("C# code lines from edge-js").isGreaterThan(1_500);
+        // Go and Rust come from Debian packages: CI installs them and asks for them (SLUICE_CLOC_CORPORA=required).
+        if ("required".equals(System.getenv("SLUICE_CLOC_CORPORA"))) {
+            for (String real : List.of("Go", "Rust")) {
+                assertThat(ours.get(real).code()).as(real + " code lines from Debian's sources").isGreaterThan(5_000);
+            }
         }
     }
 
@@ -160,10 +168,16 @@ class ClocAgreementTest {
                     new Corpus("cxx", List.of(Path.of("/usr/include/c++")), "", List.of(".tcc", ".hpp"), 200),
                     new Corpus("doc", List.of(Path.of("/usr/share/doc")), "", List.of(".c", ".sh", ".go", ".rb", ".yaml"), 300),
                     new Corpus("gcloud", List.of(Path.of("/usr/lib/google-cloud-sdk")), "",
-                            List.of(".yaml", ".sh"), 500),
+                            List.of(".yaml", ".sh", "Dockerfile"), 500),
                     new Corpus("gcloud-php", List.of(Path.of("/usr/lib/google-cloud-sdk")), "", List.of(".php"), 200),
                     new Corpus("kotlin", jars(m2.resolve("org/jetbrains/kotlin/kotlin-stdlib"), "-sources.jar"), "",
                             List.of(".kt"), 300),
+                    // Go and Rust: Debian's golang-1.19-src and rust-src (.ci/run installs them)
+                    new Corpus("go", globbed(Path.of("/usr/share"), "go-", "src"), "", List.of(".go"), 400),
+                    new Corpus("rust", globbed(Path.of("/usr/src"), "rustc-", "library"), "", List.of(".rs"), 400),
+                    // Ruby and C#: downloaded by the build (analyze's pom) into target/corpora
+                    new Corpus("ruby", downloaded("jruby-stdlib.jar"), "META-INF/jruby.home/lib/ruby/stdlib/", List.of(".rb"), 400),
+                    new Corpus("csharp", downloaded("edge-js/package"), "", List.of(".cs"), 100),
                     // Hand-written samples (edge cases, and languages with no real sources on this kind of machine).
                     new Corpus("samples", List.of(Path.of("src/test/resources/cloc-samples")), "",
                             List.of(".rs", ".cs", ".bash", "Dockerfile", ".py", ".md", ".c", ".php", ".yaml", ".go", ".rb",
@@ -195,6 +209,24 @@ class ClocAgreementTest {
                 }
             }
             return dirs;
+        }
+
+        /** {@code <parent>/<prefix>*}/{@code under}, newest name last: a versioned install folder. */
+        private static List<Path> globbed(Path parent, String prefix, String under) {
+            if (!Files.isDirectory(parent)) {
+                return List.of();
+            }
+            try (Stream<Path> dirs = Files.list(parent)) {
+                return dirs.filter(d -> d.getFileName().toString().startsWith(prefix)).sorted(Comparator.reverseOrder())
+                        .map(d -> d.resolve(under)).toList();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+
+        private static List<Path> downloaded(String name) {
+            String dir = System.getProperty("sluice.corpora");
+            return dir == null ? List.of() : List.of(Path.of(dir, name));
         }
 
         private static List<Path> jars(Path dir, String suffix) {
