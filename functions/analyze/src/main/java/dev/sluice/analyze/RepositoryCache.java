@@ -30,7 +30,9 @@ import dev.sluice.git.GitRepositories.GitAccessException;
  * analyze's side of the git cache: the same bare repository per URL that common's {@link GitRepositories} keeps
  * (same folder, same naming), fetched differently. common fetches every branch and tag when a commit is missing;
  * analyze fetches only the pushed ref, then the commit by id if the ref has moved on, and falls back to all
- * branches and tags only for a server that refuses both. Git's negotiation sends only the objects the cache lacks.
+ * branches and tags only for a server that refuses both. The analysis reads two trees and no history, so the ref
+ * and commit ids are fetched shallow (depth 1): a first push of a repository with a long history brings its tip's
+ * objects, not every commit ever made. Git's negotiation sends only the objects the cache lacks.
  */
 @ApplicationScoped
 public class RepositoryCache {
@@ -54,13 +56,13 @@ public class RepositoryCache {
             List<String> done = new ArrayList<>();
             long received = 0;
             if (!GitRepositories.has(repo, after)) {
-                received += fetch(repo, url, refSpec(ref), done, false);
+                received += fetch(repo, url, refSpec(ref), done, false, SHALLOW);
                 if (!GitRepositories.has(repo, after)) {
-                    received += fetch(repo, url, new RefSpec(after + ":refs/sluice/" + after), done, false);
+                    received += fetch(repo, url, new RefSpec(after + ":refs/sluice/" + after), done, false, SHALLOW);
                 }
                 if (!GitRepositories.has(repo, after)) {
-                    received += fetch(repo, url, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), done, true);
-                    received += fetch(repo, url, new RefSpec("+refs/tags/*:refs/tags/*"), done, true);
+                    received += fetch(repo, url, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), done, true, FULL);
+                    received += fetch(repo, url, new RefSpec("+refs/tags/*:refs/tags/*"), done, true, FULL);
                 }
                 if (!GitRepositories.has(repo, after)) {
                     throw new GitAccessException("commit " + after + " is not in " + url, null);
@@ -68,7 +70,7 @@ public class RepositoryCache {
             }
             if (before != null && !GitRepositories.has(repo, before)) {
                 // A forced push may have removed the old commit from the remote: then there is no base, which is not an error.
-                received += fetch(repo, url, new RefSpec(before + ":refs/sluice/" + before), done, false);
+                received += fetch(repo, url, new RefSpec(before + ":refs/sluice/" + before), done, false, SHALLOW);
             }
             return new Cached(repo, done.isEmpty() ? Fetch.NONE : new Fetch(true, List.copyOf(done), received));
         }
@@ -84,12 +86,19 @@ public class RepositoryCache {
         return new RefSpec("+" + ref + ":refs/sluice/" + ref);
     }
 
-    /** Fetches one refspec; returns the objects received (as the pack stream announced them). */
-    private static long fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork) {
+    private static final int SHALLOW = 1;
+    private static final int FULL = 0;
+
+    /** Fetches one refspec ({@code depth} commits, 0 for all); returns the objects received (as the pack stream announced them). */
+    private static long fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork, int depth) {
         ReceivedObjects received = new ReceivedObjects();
         try (Git git = new Git(repo)) {
-            git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).setProgressMonitor(received).call();
-            done.add(spec.toString());
+            var fetch = git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).setProgressMonitor(received);
+            if (depth > 0) {
+                fetch.setDepth(depth);
+            }
+            fetch.call();
+            done.add(depth > 0 ? spec + " (depth " + depth + ")" : spec.toString());
         } catch (GitAPIException | RuntimeException e) {
             if (mustWork || isUnreachable(e)) {
                 throw new GitAccessException("cannot fetch " + url + ": " + e.getMessage(), e);

@@ -35,6 +35,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import dev.sluice.events.EventCodec;
+import dev.sluice.git.GitRepositories;
 import dev.sluice.events.EventTypes;
 import dev.sluice.events.Payloads.AnalysisRequested;
 import dev.sluice.report.StageReport;
@@ -103,7 +104,7 @@ class AnalysisRulesTest {
                 .header("ce-type", EventTypes.ANALYSIS_COMPLETED);
         JsonNode fetch1 = report(run1).get("fetch");
         assertThat(fetch1.get("fetched").asBoolean()).isTrue();
-        assertThat(fetch1.get("refspecs").get(0).asText()).isEqualTo("+refs/heads/main:refs/remotes/origin/main");
+        assertThat(fetch1.get("refspecs").get(0).asText()).isEqualTo("+refs/heads/main:refs/remotes/origin/main (depth 1)");
 
         String second = repo.commit("one change", Map.of("src/pkg1/m1.py", "x = 100\n"));
         UUID run2 = UUID.randomUUID();
@@ -115,6 +116,29 @@ class AnalysisRulesTest {
         try (Repository cached = Git.open(cache.cacheFolder(repo.url()).toFile()).getRepository()) {
             assertThat(cached.exactRef("refs/remotes/origin/main")).isNotNull();
             assertThat(cached.exactRef("refs/remotes/origin/other")).as("a branch nobody pushed is not fetched").isNull();
+        }
+    }
+
+    @Test
+    void aFirstPushOfALongHistoryFetchesTheTwoCommitsItComparesNotTheHistory() throws Exception {
+        String base = repo.commit("start", Map.of("app/main.py", "x = 0\n"));
+        for (int i = 1; i <= 40; i++) {
+            repo.commit("change " + i, Map.of("app/history" + i + ".py", "y = " + i + "\n"));
+        }
+        String before = repo.commit("before", Map.of("app/main.py", "x = 1\n"));
+        String after = repo.commit("after", Map.of("app/main.py", "x = 2\n"));
+
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", before, after)).then().statusCode(200)
+                .header("ce-type", EventTypes.ANALYSIS_COMPLETED);
+        JsonNode report = report(run);
+        // after's commit, root tree, app/ and its 42 files: 45; the 41 older commits (and their trees) stay behind
+        assertThat(report.get("fetch").get("objectsReceived").asLong()).isLessThan(60);
+        assertThat(report.get("files")).hasSize(1);
+        assertThat(report.at("/files/0/path").asText()).isEqualTo("app/main.py");
+        try (Repository cached = Git.open(cache.cacheFolder(repo.url()).toFile()).getRepository()) {
+            assertThat(GitRepositories.has(cached, before)).isTrue();
+            assertThat(GitRepositories.has(cached, base)).as("history the analysis does not read is not fetched").isFalse();
         }
     }
 
