@@ -81,12 +81,28 @@ public final class EventCodec {
             if (event.getSource() == null || event.getSource().toString().isEmpty()) {
                 throw new BadEventException("CloudEvent attribute 'source' is missing or empty");
             }
+            requireLength(event.getId(), "id", MAX_ID);
+            requireLength(event.getType(), "type", MAX_TYPE);
+            requireLength(event.getSource().toString(), "source", MAX_SOURCE);
+            requireLength(event.getSubject(), "subject", MAX_ID);
             requireJsonDataParses(event);
             return event;
         } catch (BadEventException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new BadEventException("not a valid CloudEvent: " + rootMessage(e), e);
+        }
+    }
+
+    /** What the inbox and the runs' audit columns hold: a longer attribute is refused, not cut or failed on. */
+    public static final int MAX_ID = 500;
+    public static final int MAX_TYPE = 255;
+    public static final int MAX_SOURCE = 2000;
+
+    private static void requireLength(String value, String name, int max) {
+        if (value != null && value.length() > max) {
+            throw new BadEventException("CloudEvent attribute '" + name + "' is " + value.length() + " characters long: at most "
+                    + max + " are accepted");
         }
     }
 

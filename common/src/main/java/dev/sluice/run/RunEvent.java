@@ -46,7 +46,7 @@ public class RunEvent extends PanacheEntityBase {
         e.eventId = eventId;
         e.eventType = eventType;
         e.outcome = outcome.name();
-        e.detail = detail;
+        e.detail = RunTransitions.fit(detail);
         e.at = Instant.now();
         e.persist();
         return e;

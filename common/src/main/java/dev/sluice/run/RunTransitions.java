@@ -23,8 +23,17 @@ public final class RunTransitions {
         }
     }
 
+    /** The longest reason a column holds (runs.state_reason, run_transitions.reason, run_events.detail). */
+    static final int REASON_LENGTH = 4000;
+
+    /** A reason cut to what its column holds: a long error text must not make a transition fail to commit. */
+    static String fit(String reason) {
+        return reason == null || reason.length() <= REASON_LENGTH ? reason : reason.substring(0, REASON_LENGTH - 15) + " ... (cut here)";
+    }
+
     /** Persists a new run in its first state, RECEIVED, with the first row of its audit trail. */
     public static void start(Run run, String reason, Cause cause) {
+        reason = fit(reason);
         run.state = RunState.RECEIVED;
         run.stateReason = reason;
         run.updatedAt = Instant.now();
@@ -39,6 +48,7 @@ public final class RunTransitions {
      * @return whether the transition was applied
      */
     public static boolean move(Run run, RunState to, String reason, Cause cause) {
+        reason = fit(reason);
         RunState from = run.state;
         if (!RunStateMachine.allows(from, to)) {
             RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.REFUSED,
@@ -66,7 +76,7 @@ public final class RunTransitions {
         t.persist();
         String line = String.format("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8),
                 run.ref.replaceFirst("^refs/(heads|tags)/", ""), run.shortSha(), from == null ? "(new)" : from, to,
-                reason == null ? "" : " (" + reason + ")");
+                reason == null ? "" : " (" + (reason.length() > 300 ? reason.substring(0, 297) + "..." : reason) + ")");
         afterCommit(line);
     }
 

@@ -99,6 +99,20 @@ class EventCodecTest {
     }
 
     @Test
+    void attributesLongerThanTheInboxHoldsAreRefusedNamingTheAttribute() {
+        Map<String, String> ok = Map.of("ce-specversion", "1.0", "ce-id", "i".repeat(500), "ce-type", "t".repeat(255),
+                "ce-source", "/" + "s".repeat(1999), "Content-Type", "application/json");
+        assertThat(EventCodec.read(ok, "{}".getBytes()).getId()).hasSize(500);
+        for (String[] tooLong : new String[][] { { "ce-id", "i".repeat(501), "'id' is 501" }, { "ce-type", "t".repeat(256), "'type' is 256" },
+                { "ce-source", "/" + "s".repeat(2000), "'source' is 2001" }, { "ce-subject", "x".repeat(501), "'subject' is 501" } }) {
+            Map<String, String> headers = new java.util.HashMap<>(ok);
+            headers.put(tooLong[0], tooLong[1]);
+            assertThatThrownBy(() -> EventCodec.read(headers, "{}".getBytes())).isInstanceOf(BadEventException.class)
+                    .hasMessageContaining(tooLong[2]);
+        }
+    }
+
+    @Test
     void dataDeclaredJsonThatDoesNotParseIsRefusedAtTheDoor() {
         Map<String, String> binary = Map.of("ce-specversion", "1.0", "ce-id", "1", "ce-type", EventTypes.PUSH,
                 "ce-source", "/s", "Content-Type", "application/json");

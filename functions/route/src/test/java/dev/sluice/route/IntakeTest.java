@@ -112,7 +112,7 @@ class IntakeTest {
     void sdkFailEventsAreRefusedWith400(String f) throws IOException {
         long before = runCount();
         given().contentType("application/cloudevents+json").body(fixtureText("cloudevents/sdk-java-json/" + f)).post("/")
-                .then().statusCode(400).contentType(containsString("json")).body("error", not(emptyOrNullString()));
+                .then().statusCode(400).contentType(containsString("json")).body("error", containsString("not a valid CloudEvent"));
         assertThat(runCount()).isEqualTo(before);
     }
 
@@ -174,4 +174,65 @@ class IntakeTest {
         assertThat(QuarkusTransaction.requiringNew().call(() -> Run.<Run> findById(run).state)).isEqualTo(RunState.DEPLOYING);
     }
 
+    @Test
+    void aResultMissingWhatItNeedsGets400NamingTheFieldsAndChangesNoRun() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        String id = "\"runId\":\"" + run + "\"";
+        binary(EventTypes.ANALYSIS_COMPLETED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":1,\"riskScore\":5}")
+                .then().statusCode(400).contentType(containsString("json")).body("error", containsString("missing decision, settings"));
+        binary(EventTypes.ANALYSIS_COMPLETED, UUID.randomUUID().toString(), "{" + id + ",\"decision\":\"APPROVE\",\"riskScore\":5,\"settings\":{}}")
+                .then().statusCode(400).body("error", containsString("missing attempt"));
+        binary(EventTypes.ANALYSIS_COMPLETED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":0,\"decision\":\"APPROVE\",\"riskScore\":5,\"settings\":{}}")
+                .then().statusCode(400).body("error", containsString("'attempt' must be a whole number from 1"));
+        binary(EventTypes.VALIDATION_COMPLETED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":1}")
+                .then().statusCode(400).body("error", containsString("missing passed, summary"));
+        binary(EventTypes.STEP_FAILED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":1,\"stage\":\"analysis\"}")
+                .then().statusCode(400).body("error", containsString("missing error, retryable"));
+        binary(EventTypes.DEPLOYMENT_PROGRESSED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":1}")
+                .then().statusCode(400).body("error", containsString("missing releaseId, step, trafficPercent"));
+        assertThat(run(run).state).isEqualTo(RunState.ANALYZING);
+        given().get("/runs/" + run).then().body("events.size()", is(0));
+    }
+
+    @Test
+    void attributesAndPushFieldsLongerThanWhatIsStoredGet400NotA500() {
+        long before = runCount();
+        String data = "{\"repository\":{\"url\":\"/r/x\"},\"ref\":\"refs/heads/main\",\"after\":\"" + sha() + "\"}";
+        binary(EventTypes.PUSH, "i".repeat(600), data).then().statusCode(400).contentType(containsString("json"))
+                .body("error", containsString("'id' is 600 characters long: at most 500"));
+        binary(EventTypes.PUSH, UUID.randomUUID().toString(), data.replace("refs/heads/main", "refs/heads/" + "b".repeat(1100)))
+                .then().statusCode(400).body("error", containsString("'ref' is 1111 characters long"));
+        binary(EventTypes.PUSH, UUID.randomUUID().toString(), data.replace("\"url\":\"/r/x\"", "\"url\":\"/r/x\",\"name\":\"" + "n".repeat(501) + "\""))
+                .then().statusCode(400).body("error", containsString("'repository name' is 501 characters long"));
+        assertThat(runCount()).isEqualTo(before);
+    }
+
+    @Test
+    void aFailureWhoseErrorIsLongerThanAReasonColumnFailsTheRunWithTheReasonCut() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        result(EventTypes.STEP_FAILED, "{\"runId\":\"" + run + "\",\"attempt\":1,\"stage\":\"analysis\",\"error\":\""
+                + "e".repeat(5000) + "\",\"retryable\":false}").then().statusCode(200).header("ce-type", EventTypes.RUN_FINISHED);
+        Run failed = run(run);
+        assertThat(failed.state).isEqualTo(RunState.FAILED);
+        assertThat(failed.stateReason).hasSize(4000).endsWith("(cut here)");
+    }
+
+    @Test
+    void aPushDeliveredAfterTheOneThatMovedItsRefOnEndsSupersededAndSupersedesNothing() {
+        String repo = "/repos/" + UUID.randomUUID();
+        String a = sha();
+        String b = sha();
+        Response newer = binary(EventTypes.PUSH, UUID.randomUUID().toString(), "{\"repository\":{\"url\":\"" + repo
+                + "\"},\"ref\":\"refs/heads/main\",\"before\":\"" + a + "\",\"after\":\"" + b + "\"}");
+        newer.then().statusCode(200).header("ce-type", EventTypes.ANALYSIS_REQUESTED);
+        UUID newerRun = UUID.fromString(newer.header("ce-subject"));
+        // the push that made a, delivered late
+        Response older = binary(EventTypes.PUSH, UUID.randomUUID().toString(), "{\"repository\":{\"url\":\"" + repo
+                + "\"},\"ref\":\"refs/heads/main\",\"before\":\"" + "0".repeat(40) + "\",\"after\":\"" + a + "\"}");
+        older.then().statusCode(200).header("ce-type", EventTypes.RUN_FINISHED).body("state", is("SUPERSEDED"));
+        UUID olderRun = UUID.fromString(older.header("ce-subject"));
+        assertThat(run(olderRun).stateReason).contains("arrived after run " + newerRun);
+        assertThat(path(olderRun)).containsExactly(RunState.RECEIVED, RunState.SUPERSEDED);
+        assertThat(run(newerRun).state).isEqualTo(RunState.ANALYZING);
+    }
 }

@@ -247,6 +247,18 @@ class RunLifecycleTest {
         assertThat(dev.sluice.events.EventCodec.rootMessage(t)).contains("append-only");
     }
 
+    @Test
+    void aTransitionTheTableForbidsIsRefusedAndRecordedNeverApplied() {
+        UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        boolean applied = QuarkusTransaction.requiringNew().call(() -> dev.sluice.run.RunTransitions.move(Run.findById(run),
+                DEPLOYING, "skipping validation", new dev.sluice.run.RunTransitions.Cause("test-forbidden", "test")));
+        assertThat(applied).isFalse();
+        assertThat(state(run)).isEqualTo(ANALYZING);
+        assertThat(path(run)).containsExactly(RECEIVED, ANALYZING);
+        given().get("/runs/" + run).then().body("events.outcome", hasItem("REFUSED"))
+                .body("events.detail", hasItem(containsString("transition ANALYZING -> DEPLOYING is not allowed (skipping validation)")));
+    }
+
     private static void makeRetryDue(UUID run) {
         QuarkusTransaction.requiringNew().run(() -> {
             Run r = Run.findById(run);

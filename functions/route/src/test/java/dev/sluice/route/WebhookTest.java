@@ -14,6 +14,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,12 +64,29 @@ class WebhookTest {
         assertThat(outbox(EventTypes.PUSH)).hasSize((int) before);
     }
 
-    @Test
-    void aGithubPingIsAnsweredAndStartsNothing() throws Exception {
-        byte[] body = bytes("webhooks/github/octokit-ping-1.json");
+    @ParameterizedTest
+    @ValueSource(strings = { "octokit-ping-0.json", "octokit-ping-1.json", "octokit-ping-2.json", "octokit-ping-3.json" })
+    void aGithubPingIsAnsweredAndStartsNothingEvenForAnOrganizationHook(String f) throws Exception {
+        byte[] body = bytes("webhooks/github/" + f);
+        long before = outbox(EventTypes.PUSH).size();
         given().contentType("application/json").header("X-GitHub-Event", "ping")
                 .header("X-Hub-Signature-256", "sha256=" + hmac("test-github-secret", body)).body(body)
                 .post("/webhooks/github").then().statusCode(200).body("pong", is(true));
+        assertThat(outbox(EventTypes.PUSH)).hasSize((int) before);
+    }
+
+    @Test
+    void aDeliveryIdTooLongForAnEventIdIsReplacedByItsHashSoARedeliveryIsStillTheSameEvent() throws Exception {
+        byte[] body = bytes("webhooks/github/octokit-push-branch-created-5.json");
+        String delivery = "d".repeat(300);
+        String signature = "sha256=" + hmac("test-github-secret", body);
+        String id = given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", signature).body(body).post("/webhooks/github").then().statusCode(202)
+                .body("eventId", startsWith("github-sha256-")).extract().path("eventId");
+        assertThat(id).hasSize("github-sha256-".length() + 64);
+        given().contentType("application/json").header("X-GitHub-Event", "push").header("X-GitHub-Delivery", delivery)
+                .header("X-Hub-Signature-256", signature).body(body).post("/webhooks/github").then().statusCode(202)
+                .body("eventId", is(id));
     }
 
     @Test

@@ -125,7 +125,19 @@ public final class PushNormalizer {
         if (p.before() != null && !p.before().isEmpty() && !SHA.matcher(p.before()).matches()) {
             throw new BadEventException("push field 'before' must be a commit id (40 hex digits) or absent, got " + quote(p.before()));
         }
+        // what the runs table holds (V1__runs_inbox_outbox.sql): refused here, not failed on when the run is written
+        requireLength(p.repository().url(), urlField, 2000);
+        requireLength(p.repository().name(), "repository name", 500);
+        requireLength(p.ref(), "ref", 1000);
+        requireLength(p.pusher(), "pusher", 500);
         return p;
+    }
+
+    private static void requireLength(String value, String field, int max) {
+        if (value != null && value.length() > max) {
+            throw new BadEventException("push field '" + field + "' is " + value.length() + " characters long: at most " + max
+                    + " are accepted");
+        }
     }
 
     /** A deletion: the ref now points at nothing. */

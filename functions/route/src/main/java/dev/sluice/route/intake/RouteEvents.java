@@ -1,15 +1,19 @@
 package dev.sluice.route.intake;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cloudevents.CloudEvent;
 import dev.sluice.delivery.EventHandler;
@@ -62,22 +66,22 @@ public class RouteEvents implements EventHandler {
             case EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH -> push(Forge.GITLAB, event, cause);
             case EventTypes.PUSH -> push(Forge.SLUICE, event, cause);
             case EventTypes.ANALYSIS_COMPLETED -> {
-                var r = EventCodec.data(event, Payloads.AnalysisCompleted.class);
+                var r = result(event, Payloads.AnalysisCompleted.class, "decision", "riskScore", "settings");
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onAnalysisCompleted(run, r, cause);
             }
             case EventTypes.VALIDATION_COMPLETED -> {
-                var r = EventCodec.data(event, Payloads.ValidationCompleted.class);
+                var r = result(event, Payloads.ValidationCompleted.class, "passed", "summary");
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onValidationCompleted(run, r, cause);
             }
             case EventTypes.DEPLOYMENT_PROGRESSED -> {
-                var r = EventCodec.data(event, Payloads.DeploymentProgressed.class);
+                var r = result(event, Payloads.DeploymentProgressed.class, "releaseId", "step", "trafficPercent");
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onDeploymentProgressed(run, r, cause);
             }
             case EventTypes.DEPLOYMENT_COMPLETED -> {
-                var r = EventCodec.data(event, Payloads.DeploymentCompleted.class);
+                var r = result(event, Payloads.DeploymentCompleted.class, "outcome");
                 if (r.outcome() == null) {
                     throw new BadEventException("deployment.completed needs an outcome: VERIFIED, ROLLED_BACK or FAILED");
                 }
@@ -85,7 +89,7 @@ public class RouteEvents implements EventHandler {
                 yield run == null ? List.of() : orchestrator.onDeploymentCompleted(run, r, cause);
             }
             case EventTypes.STEP_FAILED -> {
-                var r = EventCodec.data(event, Payloads.StepFailed.class);
+                var r = result(event, Payloads.StepFailed.class, "stage", "error", "retryable");
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onStepFailed(run, r, cause);
             }
@@ -100,6 +104,29 @@ public class RouteEvents implements EventHandler {
             case EventTypes.TICK, PING -> orchestrator.onTick(cause);
             default -> throw new BadEventException("route does not handle " + event.getType());
         };
+    }
+
+    /**
+     * A stage's result: its data must name the run and the attempt it answers, and carry {@code required}. Missing
+     * fields would otherwise read as null, 0 or false and move the run for a reason nobody gave.
+     */
+    private static <T> T result(CloudEvent event, Class<T> type, String... required) {
+        T value = EventCodec.data(event, type);
+        JsonNode data = EventCodec.dataTree(event);
+        List<String> missing = new ArrayList<>();
+        for (String field : Stream.concat(Stream.of("runId", "attempt"), Arrays.stream(required)).toList()) {
+            if (!data.hasNonNull(field)) {
+                missing.add(field);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new BadEventException("data of " + event.getType() + " is missing " + String.join(", ", missing));
+        }
+        if (!data.get("attempt").canConvertToInt() || data.get("attempt").asInt() < 1) {
+            throw new BadEventException("data of " + event.getType() + ": 'attempt' must be a whole number from 1, got "
+                    + data.get("attempt"));
+        }
+        return value;
     }
 
     private List<CloudEvent> push(Forge forge, CloudEvent event, Cause cause) {

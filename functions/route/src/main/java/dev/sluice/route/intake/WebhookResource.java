@@ -1,6 +1,10 @@
 package dev.sluice.route.intake;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +147,7 @@ public class WebhookResource {
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
-        String base = "bitbucket-" + (delivery == null || delivery.isBlank() ? UUID.randomUUID() : delivery);
+        String base = eventId("bitbucket", delivery);
         List<Map<String, Object>> results = new ArrayList<>();
         for (int i = 0; i < pushes.size(); i++) {
             results.add(enqueue("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i)));
@@ -161,10 +165,29 @@ public class WebhookResource {
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
-        String id = name + "-" + (delivery == null || delivery.isBlank() ? UUID.randomUUID() : delivery);
+        String id = eventId(name, delivery);
         Map<String, Object> result = enqueue(name, id, push);
         result.put("accepted", true);
         return Response.accepted(result).build();
+    }
+
+    /**
+     * The dev.sluice.push event id for a forge's delivery id, so a redelivered webhook is the same event; a delivery id
+     * too long for an event id (the inbox holds 500 characters) is replaced by its SHA-256, which is just as stable.
+     */
+    static String eventId(String forge, String delivery) {
+        if (delivery == null || delivery.isBlank()) {
+            return forge + "-" + UUID.randomUUID();
+        }
+        if (delivery.length() > 200) {
+            try {
+                byte[] d = MessageDigest.getInstance("SHA-256").digest(delivery.getBytes(StandardCharsets.UTF_8));
+                return forge + "-sha256-" + HexFormat.of().formatHex(d);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return forge + "-" + delivery;
     }
 
     /** Puts one push in the outbox as dev.sluice.push with the given event id; a deletion starts nothing. */

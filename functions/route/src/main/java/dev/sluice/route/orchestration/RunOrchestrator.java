@@ -73,6 +73,15 @@ public class RunOrchestrator {
         run.createdAt = now;
         RunTransitions.start(run, "push of " + run.shortSha() + " to " + push.ref() + (push.pusher() == null ? "" : " by " + push.pusher()), cause);
 
+        // Delivered out of order: a push that moved the ref on from this commit already arrived. This run is kept
+        // (nothing sent is lost) but ends at once, and it supersedes nothing: the runs it would are newer.
+        Run later = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and beforeSha = ?3 and id <> ?4 order by createdAt",
+                run.repositoryUrl, run.ref, run.afterSha, run.id).firstResult();
+        if (later != null) {
+            finish(run, RunState.SUPERSEDED, "arrived after run " + later.id + ", whose push moved " + push.ref() + " on from "
+                    + run.shortSha() + " to " + later.shortSha() + ": an older push, not started", cause, out);
+            return out;
+        }
         out.add(null); // the reply slot: the analysis request, set below
         List<Run> older = Run.list("repositoryUrl = ?1 and ref = ?2 and id <> ?3 and state in ?4",
                 run.repositoryUrl, run.ref, run.id, RunState.SUPERSEDABLE);
