@@ -92,7 +92,7 @@ public class DeploymentHandler implements EventHandler {
             return release.inProgress() ? DeploymentReplies.progressed(request.runId(), request.attempt(), release)
                     : DeploymentReplies.completed(request.runId(), request.attempt(), release);
         }
-        Release last = Release.latestOfCommit(request.environment(), request.sha()).orElse(null);
+        Release last = Release.lastSettledOfCommit(request.environment(), request.sha()).orElse(null);
         if (last != null && last.outcome == Outcome.ROLLED_BACK && !retry) {
             return DeploymentReplies.completed(request.runId(), request.attempt(), Outcome.FAILED, "commit "
                     + request.sha().substring(0, 12) + " was rolled back in " + request.environment() + " (release " + last.id

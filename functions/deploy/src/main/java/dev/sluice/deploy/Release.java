@@ -189,10 +189,16 @@ public class Release extends PanacheEntityBase {
         return find("runId = ?1 and attempt = ?2", runId, attempt).firstResultOptional();
     }
 
-    /** The environment's newest release of a commit, whatever became of it. */
-    public static Optional<Release> latestOfCommit(String environment, String sha) {
-        return find("environment = ?1 and lower(sha) = lower(?2) order by number desc", environment, sha).firstResultOptional();
+    /**
+     * The environment's newest release of a commit that settled, i.e. was verified or rolled back: whether the commit
+     * was last judged good or bad. A failed release (refused, abandoned, not ready under direct) judges nothing, so a
+     * later failure never lifts a rollback's block.
+     */
+    public static Optional<Release> lastSettledOfCommit(String environment, String sha) {
+        return find("environment = ?1 and lower(sha) = lower(?2) and outcome in ?3 order by number desc", environment, sha,
+                List.of(Outcome.VERIFIED, Outcome.ROLLED_BACK)).firstResultOptional();
     }
+
 
     /** The environment's releases still rolling out, locked: a check of one of them waits until this transaction ends. */
     public static List<Release> inProgressLocked(String environment) {

@@ -302,6 +302,34 @@ class CanaryRolloutTest {
         }
     }
 
+    @Test
+    void aLaterFailedReleaseOfARolledBackCommitDoesNotLiftItsBlock() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("refail");
+            verifiedFirstRelease(repo, env, FAST);
+            String v2 = repo.commit("hello 2", Map.of("k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:2")));
+            UUID run = UUID.randomUUID();
+            String rolledBack = tree(postRequested(run, repo.url(), env, env, v2, "canary", false).asString()).path("releaseId").asText();
+            cluster.revision(env, "hello-" + env + "-2", "False", "ExitCode1", "Container failed with: boom");
+            assertThat(tree(postCheck(run, 1, rolledBack).asString()).path("outcome").asText()).isEqualTo("ROLLED_BACK");
+            // A person retries it (direct this time); its revision is not there at the first check: FAILED, not rolled back.
+            UUID retry = UUID.randomUUID();
+            String retried = tree(postRequested(retry, repo.url(), env, env, v2, "direct", true).asString()).path("releaseId").asText();
+            assertThat(tree(postCheck(retry, 1, retried).asString()).path("outcome").asText()).isEqualTo("FAILED");
+
+            // The commit's newest release failed, but the last verdict on it is still the rollback.
+            UUID again = UUID.randomUUID();
+            Response refused = postRequested(again, repo.url(), env, env, v2, "canary", false);
+
+            refused.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", again.toString());
+            JsonNode data = tree(refused.asString());
+            assertThat(data.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(data.path("reason").asText()).startsWith("commit " + v2.substring(0, 12) + " was rolled back in " + env
+                    + " (release " + rolledBack + ": health gate failed");
+            assertThat(ledger(env)).extracting(r -> r.id).containsExactly(env + "-1", rolledBack, retried);
+        }
+    }
+
     private String verifiedFirstRelease(TestRepository repo, String env, String canary) {
         return KnativeReleases.verifiedFirstRelease(cluster, repo, env, canary);
     }
