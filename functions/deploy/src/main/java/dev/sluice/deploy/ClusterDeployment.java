@@ -1,6 +1,7 @@
 package dev.sluice.deploy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,8 +18,8 @@ import dev.sluice.events.Payloads.Outcome;
 import dev.sluice.report.StageReport;
 
 /**
- * Starts a release against the cluster: renders the commit for the environment, refuses cluster-scoped objects
- * outside the allowlist, names the Knative revisions, and applies every object in dependency order, with a
+ * Starts a release against the cluster: renders the commit for the environment, refuses objects in another
+ * namespace and cluster-scoped objects outside the allowlist, names the Knative revisions, and applies every object in dependency order, with a
  * canary's new revisions at 0% traffic. Nothing waits here: {@link RolloutCheck} takes it from there on each
  * {@code dev.sluice.deployment.check}.
  */
@@ -69,7 +70,8 @@ public class ClusterDeployment {
                 other.finish(Outcome.FAILED, "abandoned: release " + release.id + " (run " + request.runId()
                         + ") started before it finished" + (back.isEmpty() ? "" : "; " + back), now);
             }
-            List<String> refused = allowlist.refusals(rendered.objects(), rendered.scope());
+            List<String> refused = new ArrayList<>(rendered.outsideNamespace(request.namespace()));
+            refused.addAll(allowlist.refusals(rendered.objects(), rendered.scope()));
             if (!refused.isEmpty()) {
                 return end(release, settings, false, Outcome.FAILED, "refused before anything was applied: "
                         + String.join("; ", refused));

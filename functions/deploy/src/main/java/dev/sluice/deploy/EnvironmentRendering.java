@@ -13,8 +13,9 @@ import dev.sluice.manifest.ManifestDocument;
 
 /**
  * Turns a commit's manifest documents into the objects of one release for one environment: namespaced
- * objects without a namespace get the environment's, every object gets the release labels, and the objects
- * come out in {@link ApplyOrder}. Documents that cannot become an object are skipped with the reason (validate
+ * objects without a namespace get the environment's (one naming another is kept as it is, for
+ * {@link Rendered#outsideNamespace} to refuse), every object gets the release labels, and the objects come out in
+ * {@link ApplyOrder}. Documents that cannot become an object are skipped with the reason (validate
  * gates them before a deployment; deploy still counts them). Secret values stay real here, for applying;
  * {@link Rendered#withSecretDigests()} is what the ledger and the plan see.
  */
@@ -26,6 +27,22 @@ final class EnvironmentRendering {
         /** The same objects with Secret values replaced by digests: never store or report real values. */
         Rendered withSecretDigests() {
             return new Rendered(objects.stream().map(SecretValues::digested).toList(), skipped, scope);
+        }
+
+        /**
+         * The namespaced objects whose manifest names a namespace other than the environment's, each with why it is
+         * refused: a release deploys into its environment's namespace only (validate flags the same, as an error a
+         * user may turn off; deploy does not follow them elsewhere).
+         */
+        List<String> outsideNamespace(String namespace) {
+            List<String> refused = new ArrayList<>();
+            for (RenderedObject o : objects) {
+                if (o.namespace() != null && !o.namespace().equals(namespace) && !scope.isClusterScoped(o.apiVersion(), o.kind())) {
+                    refused.add(o.describe() + (o.file() == null ? "" : " (" + o.file() + ":" + o.line() + ")")
+                            + " names namespace " + o.namespace() + ", not the environment's namespace " + namespace);
+                }
+            }
+            return refused;
         }
     }
 

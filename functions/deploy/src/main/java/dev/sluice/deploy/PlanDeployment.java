@@ -20,7 +20,8 @@ import dev.sluice.report.StageReport;
 /**
  * A deployment in plan mode: render the commit's manifests for the environment, diff them against the
  * environment's last verified release, and record the release and its report. Nothing is applied; the plan
- * is the product, so the release is VERIFIED.
+ * is the product, so the release is VERIFIED, unless it holds objects for another namespace, which cluster mode
+ * would refuse: then it is FAILED with the reason.
  */
 @ApplicationScoped
 public class PlanDeployment {
@@ -44,9 +45,15 @@ public class PlanDeployment {
         release.previousId = previous == null ? null : previous.id;
         release.objects = LedgerJson.write(rendered.objects().stream().map(RenderedObject::object).toList());
         release.plan = LedgerJson.write(plan);
-        release.finish(Outcome.VERIFIED, "plan mode: " + plan.summary()
-                + (rendered.objects().isEmpty() ? "; no objects under " + commit.settings().manifests() : "")
-                + " (no cluster configured)", release.createdAt);
+        List<String> refused = rendered.outsideNamespace(request.namespace());
+        if (!refused.isEmpty()) {
+            // Refused as cluster mode would refuse it, so a plan never shows as fine what a cluster run refuses.
+            release.finish(Outcome.FAILED, "plan mode: refused: " + String.join("; ", refused), release.createdAt);
+        } else {
+            release.finish(Outcome.VERIFIED, "plan mode: " + plan.summary()
+                    + (rendered.objects().isEmpty() ? "; no objects under " + commit.settings().manifests() : "")
+                    + " (no cluster configured)", release.createdAt);
+        }
         release.persist();
 
         StageReport.save(request.runId(), StageReport.DEPLOYMENT, request.attempt(),

@@ -58,7 +58,7 @@ class PlanModeTest {
             ---
             apiVersion: v1
             kind: ConfigMap
-            metadata: {name: settings, namespace: elsewhere}
+            metadata: {name: settings}
             data: {mode: fast}
             ---
             apiVersion: rbac.authorization.k8s.io/v1
@@ -139,7 +139,7 @@ class PlanModeTest {
                     "ServiceAccount shop/worker",
                     "ClusterRole -/shop-reader",
                     "RoleBinding shop/worker-reads",
-                    "ConfigMap elsewhere/settings",
+                    "ConfigMap shop/settings",
                     "Service shop/worker",
                     "Deployment shop/worker",
                     "Service shop/shop",
@@ -161,6 +161,139 @@ class PlanModeTest {
             assertThat(objects.get(6).path("metadata").path("labels").path("app").asText()).isEqualTo("worker");
             // the pod template keeps its own labels: a new release must not roll every workload
             assertThat(objects.get(6).path("spec").path("template").path("metadata").path("labels").has("sluice.dev/release")).isFalse();
+        }
+    }
+
+    @Test
+    void aReleaseWithAnObjectNamingAnotherNamespaceIsRefusedNamingTheObject() {
+        String manifests = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: here}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: elsewhere}
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: said, namespace: shop}
+                ---
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop-extra}
+                """;
+        try (TestRepository repo = TestRepository.create()) {
+            String sha = repo.commit("elsewhere", Map.of("k8s/config.yaml", manifests));
+            String env = environment("elsewhere");
+            UUID runId = UUID.randomUUID();
+
+            Response reply = postRequested(runId, repo.url(), env, "shop", sha);
+
+            reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", runId.toString());
+            JsonNode data = tree(reply.asString());
+            assertThat(data.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(data.path("reason").asText()).isEqualTo("plan mode: refused: ConfigMap elsewhere/settings (k8s/config.yaml:5) "
+                    + "names namespace elsewhere, not the environment's namespace shop");
+            assertThat(ledger(env)).singleElement().satisfies(r -> assertThat(r.outcome).isEqualTo(Outcome.FAILED));
+            // A refused release is no base for the next plan.
+            String fixed = repo.commit("here", Map.of("k8s/config.yaml", manifests.replace("namespace: elsewhere", "namespace: shop")));
+            JsonNode next = tree(postRequested(UUID.randomUUID(), repo.url(), env, "shop", fixed).asString());
+            assertThat(next.path("outcome").asText()).isEqualTo("VERIFIED");
+            assertThat(next.path("reason").asText()).startsWith("plan mode: 4 to create");
+        }
+    }
+
+    @Test
+    void crdsComeBeforeTheirCustomResourcesConfigBeforeVolumesBeforeWorkloadsAndABrokerBeforeItsSourcesAndTriggers() {
+        String manifests = """
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: on-order}
+                spec: {broker: orders, subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: shop}}}
+                ---
+                apiVersion: acme.dev/v1
+                kind: Widget
+                metadata: {name: gear}
+                ---
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db}
+                spec: {serviceName: db, selector: {matchLabels: {app: db}}, template: {metadata: {labels: {app: db}}, spec: {containers: [{name: db, image: postgres:16}]}}}
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: uploads}
+                spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                ---
+                apiVersion: sources.knative.dev/v1
+                kind: PingSource
+                metadata: {name: nightly}
+                spec: {schedule: "0 3 * * *", sink: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: orders}}}
+                ---
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: shop}
+                spec: {template: {spec: {containers: [{image: ghcr.io/acme/shop:1}]}}}
+                ---
+                apiVersion: eventing.knative.dev/v1
+                kind: Broker
+                metadata: {name: orders}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: db}
+                stringData: {password: x}
+                ---
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.acme.dev}
+                spec:
+                  group: acme.dev
+                  scope: Namespaced
+                  names: {kind: Widget, plural: widgets}
+                  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata: {name: db}
+                spec: {selector: {app: db}, ports: [{port: 5432}]}
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: worker}
+                spec: {selector: {matchLabels: {app: worker}}, template: {metadata: {labels: {app: worker}}, spec: {containers: [{name: w, image: w:1}]}}}
+                ---
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: gadgets.acme.dev}
+                spec:
+                  group: acme.dev
+                  scope: Namespaced
+                  names: {kind: Gadget, plural: gadgets}
+                  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+                """;
+        try (TestRepository repo = TestRepository.create()) {
+            String sha = repo.commit("all tiers", Map.of("k8s/all.yaml", manifests));
+            String env = environment("order");
+            UUID runId = UUID.randomUUID();
+
+            postRequested(runId, repo.url(), env, "shop", sha).then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
+
+            assertThat(report(runId).path("objects")).extracting(o -> o.path("kind").asText() + " " + o.path("name").asText())
+                    .containsExactly(
+                            "CustomResourceDefinition widgets.acme.dev",
+                            "CustomResourceDefinition gadgets.acme.dev",
+                            "Secret db",
+                            "PersistentVolumeClaim uploads",
+                            "Service db",
+                            "Deployment worker",
+                            "StatefulSet db",
+                            "Service shop",
+                            "Broker orders",
+                            "PingSource nightly",
+                            "Trigger on-order",
+                            "Widget gear");
         }
     }
 

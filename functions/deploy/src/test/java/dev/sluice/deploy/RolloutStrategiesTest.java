@@ -239,6 +239,28 @@ class RolloutStrategiesTest {
     }
 
     @Test
+    void aReleaseWithAnObjectForAnotherNamespaceIsRefusedBeforeAnythingIsApplied() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("foreign");
+            String sha = repo.commit("elsewhere", Map.of(".sluice.yaml", sluiceYaml(env, "direct", null, false),
+                    "k8s/config.yaml", configMap("settings", "1"),
+                    "k8s/other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other, namespace: billing}\n"));
+            UUID run = UUID.randomUUID();
+
+            Response reply = postRequested(run, repo.url(), env, env, sha, "direct", false);
+
+            reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", run.toString());
+            JsonNode data = tree(reply.asString());
+            assertThat(data.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(data.path("reason").asText()).isEqualTo("refused before anything was applied: ConfigMap billing/other "
+                    + "(k8s/other.yaml:1) names namespace billing, not the environment's namespace " + env);
+            assertThat(client.configMaps().inNamespace(env).withName("settings").get()).isNull();
+            assertThat(client.configMaps().inNamespace("billing").withName("other").get()).isNull();
+            assertThat(report(run).path("applied").asBoolean(true)).isFalse();
+        }
+    }
+
+    @Test
     void anAllowlistedClusterScopedKindIsAppliedFirst() {
         try (TestRepository repo = TestRepository.create()) {
             String env = environment("allowed");
