@@ -1,5 +1,6 @@
 package dev.sluice.deploy;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -30,13 +31,26 @@ final class ApplyOrder {
             List.of("serving.knative.dev/Service", "serving.knative.dev/Configuration", "serving.knative.dev/Route",
                     "serving.knative.dev/DomainMapping"),
             List.of("eventing.knative.dev/Broker", "messaging.knative.dev/InMemoryChannel", "messaging.knative.dev/Channel",
-                    "flows.knative.dev/Sequence", "flows.knative.dev/Parallel"));
+                    "flows.knative.dev/Sequence", "flows.knative.dev/Parallel", "sources.knative.dev/PingSource",
+                    "sources.knative.dev/ApiServerSource", "sources.knative.dev/ContainerSource",
+                    "sources.knative.dev/SinkBinding"));
 
     private static final int SERVING_TIER = 7;
     private static final int EVENTING_TIER = 8;
     private static final int EVERYTHING_ELSE = 9;
     /** Triggers and subscriptions come last among eventing objects: they point at brokers, channels and sinks. */
     private static final Set<String> EVENTING_LAST = Set.of("eventing.knative.dev/Trigger", "messaging.knative.dev/Subscription");
+
+    /**
+     * Every kind this order names, as {@code group/Kind} ({@code /Kind} for the core group): what deploy expects a
+     * release to hold, and so what {@code knative/rbac.yaml} must let it apply.
+     */
+    static List<String> namedKinds() {
+        List<String> kinds = new ArrayList<>();
+        TIERS.forEach(kinds::addAll);
+        kinds.addAll(EVENTING_LAST);
+        return kinds;
+    }
 
     static final Comparator<RenderedObject> COMPARATOR = Comparator.comparingInt(o -> rank(o.group(), o.kind()));
 
