@@ -11,17 +11,17 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * The full deployment report of a run attempt, stored as its "deployment" stage report: where it went,
  * whether anything was applied, the release plan (objects in apply order with actions, what would be pruned,
  * skipped documents, counts) and, in cluster mode, how the rollout went: its settings, the revisions it named,
- * each traffic step with its health reading, what was pruned, the outcome. Stored when a release starts and
+ * each traffic step with its health reading, what was pruned (and what could not be, with why), the outcome. Stored when a release starts and
  * again when it ends; the latest is served.
  */
 @RegisterForReflection(targets = { DeploymentReport.class, ReleasePlan.class, ReleasePlan.PlannedObject.class,
         ReleasePlan.ObjectRef.class, ReleasePlan.Counts.class, SkippedDocument.class, RolloutSettings.class,
-        ServiceRevision.class, TrafficStep.class })
+        ServiceRevision.class, TrafficStep.class, Pruning.Pruned.class })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentReport(String mode, boolean applied, String releaseId, String environment, String namespace,
         String strategy, String repositoryUrl, String sha, List<String> manifestPaths, String summary,
         @JsonUnwrapped ReleasePlan plan, String outcome, RolloutSettings rollout, List<ServiceRevision> revisions,
-        List<TrafficStep> steps, List<ReleasePlan.ObjectRef> pruned) {
+        List<TrafficStep> steps, List<Pruning.Pruned> pruned) {
 
     static DeploymentReport of(Release r, List<String> manifestPaths, boolean applied) {
         RolloutSettings rollout = r.mode == DeployMode.CLUSTER ? r.rolloutSettings() : null;
@@ -30,7 +30,7 @@ public record DeploymentReport(String mode, boolean applied, String releaseId, S
                 r.outcome == null ? "IN_PROGRESS" : r.outcome.name(), rollout,
                 r.mode == DeployMode.CLUSTER ? r.serviceRevisions() : null,
                 r.mode == DeployMode.CLUSTER ? r.trafficSteps() : null,
-                r.pruned == null ? null : LedgerJson.list(r.pruned, new com.fasterxml.jackson.core.type.TypeReference<List<ReleasePlan.ObjectRef>>() {
+                r.pruned == null ? null : LedgerJson.list(r.pruned, new com.fasterxml.jackson.core.type.TypeReference<List<Pruning.Pruned>>() {
                 }));
     }
 }

@@ -10,7 +10,6 @@ import jakarta.inject.Inject;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import io.cloudevents.CloudEvent;
-import dev.sluice.deploy.ReleasePlan.ObjectRef;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.Payloads.Outcome;
 
@@ -68,10 +67,10 @@ public class EnvironmentRollback {
             applied = apply(restored, target, restoring, current, aborted);
             RolloutSettings settings = target.settings == null ? null : target.rolloutSettings();
             if (settings != null && settings.prune()) {
-                List<ObjectRef> pruned = pruning.prune(before, restored.objects(), restored.scope());
-                restoring.pruned = LedgerJson.write(pruned);
-                if (!pruned.isEmpty()) {
-                    applied += "; pruned " + pruned.stream().map(p -> p.kind() + " " + p.name()).toList();
+                Pruning.Result pruned = pruning.prune(before, restored.objects(), restored.scope());
+                restoring.pruned = LedgerJson.write(pruned.objects());
+                if (!pruned.objects().isEmpty()) {
+                    applied += "; " + pruned.summary();
                 }
             }
         } else {

@@ -97,7 +97,10 @@ public class Release extends PanacheEntityBase {
     /** JSON array of {@link ServiceRevision}. */
     @Column(columnDefinition = "text")
     public String revisions;
-    /** JSON array of the objects pruned when this release was verified or restored. */
+    /**
+     * JSON array of {@link Pruning.Pruned}: the objects deleted when this release was verified or restored, and those
+     * the cluster would not delete, with its answer.
+     */
     @Column(columnDefinition = "text")
     public String pruned;
     @Column(name = "verified_at")
@@ -125,6 +128,14 @@ public class Release extends PanacheEntityBase {
 
     public boolean inProgress() {
         return outcome == null;
+    }
+
+    /**
+     * A rollback began and has not finished (the previous release could not be re-applied yet): a release in
+     * progress has a reason only then, set when its gate failed.
+     */
+    public boolean rollbackBegun() {
+        return outcome == null && reason != null;
     }
 
     public RolloutSettings rolloutSettings() {
@@ -198,7 +209,6 @@ public class Release extends PanacheEntityBase {
         return find("environment = ?1 and lower(sha) = lower(?2) and outcome in ?3 order by number desc", environment, sha,
                 List.of(Outcome.VERIFIED, Outcome.ROLLED_BACK)).firstResultOptional();
     }
-
 
     /** The environment's releases still rolling out, locked: a check of one of them waits until this transaction ends. */
     public static List<Release> inProgressLocked(String environment) {

@@ -21,21 +21,42 @@ public class ReleaseRestore {
     @Inject
     ReleaseSource source;
 
-    /** @return what was done, for the failed release's reason */
+    /**
+     * @return what was done, for the failed release's reason
+     * @throws dev.sluice.git.GitRepositories.GitAccessException when the previous release's commit cannot be read; the
+     *         traffic is back by then
+     */
     String restore(Release failed, Release previous) {
+        return done(trafficBack(failed), reapplyChanged(failed, previous));
+    }
+
+    /** "all traffic back: ...; re-applied release ...", from the two halves of a restore. */
+    static String done(String trafficBack, String reapplied) {
         List<String> done = new ArrayList<>();
-        String back = trafficBack(failed);
-        if (!back.isEmpty()) {
-            done.add(back);
+        if (!trafficBack.isEmpty()) {
+            done.add(trafficBack);
         }
+        if (!reapplied.isEmpty()) {
+            done.add(reapplied);
+        }
+        return done.isEmpty() ? "nothing needed undoing" : String.join("; ", done);
+    }
+
+    /**
+     * Applies the previous release's objects again when the failed release changed anything besides Knative Services.
+     *
+     * @return what was re-applied, or empty when nothing needed it
+     * @throws dev.sluice.git.GitRepositories.GitAccessException when the previous release's commit cannot be read
+     */
+    String reapplyChanged(Release failed, Release previous) {
         boolean othersChanged = failed.releasePlan().objects().stream()
                 .anyMatch(p -> p.action() != Action.UNCHANGED
                         && !(KnativeRevisions.GROUP.equals(RenderedObject.groupOf(p.apiVersion())) && "Service".equals(p.kind())));
-        if (othersChanged) {
-            int n = reapply(previous, true);
-            done.add("re-applied release " + previous.id + " (" + n + " object" + (n == 1 ? "" : "s") + ")");
+        if (!othersChanged) {
+            return "";
         }
-        return done.isEmpty() ? "nothing needed undoing" : String.join("; ", done);
+        int n = reapply(previous, true);
+        return "re-applied release " + previous.id + " (" + n + " object" + (n == 1 ? "" : "s") + ")";
     }
 
     /** Sends all traffic of every Service the release canaried back to the revision that served before. */

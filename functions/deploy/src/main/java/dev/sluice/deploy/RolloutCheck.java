@@ -13,9 +13,9 @@ import org.jboss.logging.Logger;
 import io.cloudevents.CloudEvent;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.sluice.deploy.ReleasePlan.Action;
-import dev.sluice.deploy.ReleasePlan.ObjectRef;
 import dev.sluice.deploy.ReleasePlan.PlannedObject;
 import dev.sluice.events.Payloads.Outcome;
+import dev.sluice.git.GitRepositories.GitAccessException;
 import dev.sluice.report.StageReport;
 
 /**
@@ -46,6 +46,10 @@ public class RolloutCheck {
         List<ServiceRevision> revisions = release.serviceRevisions();
         boolean canary = RolloutSettings.CANARY.equals(settings.strategy()) && revisions.stream().anyMatch(ServiceRevision::canaried);
         try {
+            if (release.rollbackBegun()) {
+                // A rollback an earlier check could not finish: finish it, whatever the gate reads now.
+                return finishRollback(release, settings, attempt, now);
+            }
             HealthReading health = gate.read(release, settings, revisions, workloads(release), canary, now);
             if (RolloutSettings.DIRECT.equals(settings.strategy())) {
                 return Optional.of(health.healthy() ? verify(release, settings, health, attempt, now)
@@ -53,7 +57,7 @@ public class RolloutCheck {
                                 + "read once, nothing is rolled back): " + health.summary(), now));
             }
             if (health.failed()) {
-                return Optional.of(rollBack(release, settings, health, attempt, now));
+                return rollBack(release, settings, health, attempt, now);
             }
             if (!health.healthy()) {
                 release.health = Release.clip(health.summary());
@@ -108,35 +112,59 @@ public class RolloutCheck {
                 notes.add("canary " + String.join(" → ", path) + ", the gate held at each step");
             }
         }
+        String pruneNote = "";
         if (settings.prune()) {
             Release previous = release.previousId == null ? null : Release.findById(release.previousId);
-            List<ObjectRef> pruned = pruning.prune(PlanDeployment.objectsOf(previous), PlanDeployment.objectsOf(release),
+            Pruning.Result pruned = pruning.prune(PlanDeployment.objectsOf(previous), PlanDeployment.objectsOf(release),
                     ClusterScope.of(List.of()));
-            release.pruned = LedgerJson.write(pruned);
-            if (!pruned.isEmpty()) {
-                notes.add("pruned " + pruned.stream().map(p -> p.kind() + " " + p.name()).toList());
+            release.pruned = LedgerJson.write(pruned.objects());
+            if (!pruned.objects().isEmpty()) {
+                notes.add(pruned.summary());
+            }
+            if (pruned.failed()) {
+                pruneNote = "; " + pruned.summary();
             }
         }
         notes.add(health.summary());
-        release.recordStep(release.step, 100, now, "verified: " + health.summary());
+        release.recordStep(release.step, 100, now, "verified: " + health.summary() + pruneNote);
         return end(release, settings, attempt, Outcome.VERIFIED, "verified: " + String.join("; ", notes), now);
     }
 
-    private CloudEvent rollBack(Release release, RolloutSettings settings, HealthReading health, int attempt, Instant now) {
+    private Optional<CloudEvent> rollBack(Release release, RolloutSettings settings, HealthReading health, int attempt, Instant now) {
         String where = release.step == 0 ? " before the first step"
                 : " at " + release.trafficPercent + "% (step " + release.step + " of " + settings.percents().size() + ")";
         if (!RolloutSettings.CANARY.equals(settings.strategy())) {
             where = " during the " + settings.strategy() + " rollout";
         }
-        Release previous = release.previousId == null ? null : Release.findById(release.previousId);
-        String reason = "health gate failed" + where + ": " + String.join("; ", health.findings());
-        // Restore first: if the cluster cannot be reached now, the release stays as it was and the next tick tries again.
-        String restored = previous == null ? null : restore.restore(release, previous);
+        // The reason marks the rollback begun: a check that cannot finish it leaves it to the next, which does not read
+        // the gate again (a gate that reads healthy later must not resume a failed canary).
+        release.reason = Release.clip("health gate failed" + where + ": " + String.join("; ", health.findings()));
         release.recordStep(release.step, 0, now, health.summary());
+        return finishRollback(release, settings, attempt, now);
+    }
+
+    /**
+     * Puts the environment back on the previous release and ends the release ROLLED_BACK. When the previous
+     * release's commit cannot be read (a git server down, a repository gone), the traffic is back already: the
+     * release stays in progress with that in its health, nothing is replied, and the next check tries again.
+     */
+    private Optional<CloudEvent> finishRollback(Release release, RolloutSettings settings, int attempt, Instant now) {
+        Release previous = release.previousId == null ? null : Release.findById(release.previousId);
         if (previous == null) {
-            return end(release, settings, attempt, Outcome.FAILED, reason + "; no verified release to roll back to", now);
+            return Optional.of(end(release, settings, attempt, Outcome.FAILED, release.reason + "; no verified release to roll back to", now));
         }
-        return end(release, settings, attempt, Outcome.ROLLED_BACK, reason + "; " + restored, now);
+        String back = restore.trafficBack(release);
+        String reapplied;
+        try {
+            reapplied = restore.reapplyChanged(release, previous);
+        } catch (GitAccessException e) {
+            LOG.warnf("release %s: cannot re-apply release %s yet, trying again next tick: %s", release.id, previous.id, e.getMessage());
+            release.health = Release.clip("rolling back" + (back.isEmpty() ? "" : ": " + back) + "; cannot re-apply release "
+                    + previous.id + " yet: " + e.getMessage() + "; trying again at the next check");
+            return Optional.empty();
+        }
+        return Optional.of(end(release, settings, attempt, Outcome.ROLLED_BACK,
+                release.reason + "; " + ReleaseRestore.done(back, reapplied), now));
     }
 
     private CloudEvent end(Release release, RolloutSettings settings, int attempt, Outcome outcome, String reason, Instant now) {

@@ -62,6 +62,25 @@ public class ClusterProfile implements QuarkusTestProfile {
                 """.formatted(name, name, name, name, image);
     }
 
+    static String statefulSet(String name, String image) {
+        return """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata:
+                  name: %s
+                spec:
+                  replicas: 2
+                  serviceName: %s
+                  selector: {matchLabels: {app: %s}}
+                  template:
+                    metadata: {labels: {app: %s}}
+                    spec:
+                      containers:
+                        - name: %s
+                          image: %s
+                """.formatted(name, name, name, name, name, image);
+    }
+
     static String configMap(String name, String value) {
         return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\ndata: {value: \"" + value + "\"}\n";
     }

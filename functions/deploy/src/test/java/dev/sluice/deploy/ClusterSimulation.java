@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.fabric8.knative.client.KnativeClient;
+import io.fabric8.knative.pkg.apis.ConditionBuilder;
 import io.fabric8.knative.serving.v1.RevisionBuilder;
 import io.fabric8.knative.serving.v1.Service;
 import io.fabric8.knative.serving.v1.ServiceStatusBuilder;
@@ -12,6 +13,8 @@ import io.fabric8.knative.serving.v1.TrafficTargetBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -101,6 +104,43 @@ final class ClusterSimulation {
                 .withStatus("False").withReason("ProgressDeadlineExceeded")
                 .withMessage("ReplicaSet \"" + name + "-7d9f\" has timed out progressing.").endCondition().build());
         client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+    }
+
+    /** Knative reconciled the Service but reports it not Ready (e.g. its route cannot be programmed). */
+    void knativeServiceNotReady(String namespace, String name, String reason, String message) {
+        knativeReady(namespace, name);
+        Service s = service(namespace, name);
+        s.getStatus().setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason(reason)
+                .withMessage(message).build()));
+        knativeService(s);
+    }
+
+    private void knativeService(Service s) {
+        knative().services().inNamespace(s.getMetadata().getNamespace()).resource(s).updateStatus();
+    }
+
+    /**
+     * The Deployment controller's status part-way: {@code observedBehind} generations behind the spec, and the given
+     * replica counts (the total including old replicas still running).
+     */
+    void deploymentStatus(String namespace, String name, int observedBehind, int total, int updated, int ready, int available) {
+        Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        d.setStatus(new DeploymentStatusBuilder().withObservedGeneration(d.getMetadata().getGeneration() - observedBehind)
+                .withReplicas(total).withUpdatedReplicas(updated).withReadyReplicas(ready).withAvailableReplicas(available).build());
+        client.apps().deployments().inNamespace(namespace).resource(d).updateStatus();
+    }
+
+    /** The StatefulSet controller's status: every replica updated and ready, on {@code current} while rolling to {@code update}. */
+    void statefulSetStatus(String namespace, String name, int updated, int ready, String current, String update) {
+        StatefulSet s = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+        s.setStatus(new StatefulSetStatusBuilder().withObservedGeneration(s.getMetadata().getGeneration())
+                .withReplicas(s.getSpec().getReplicas()).withUpdatedReplicas(updated).withReadyReplicas(ready)
+                .withCurrentRevision(current).withUpdateRevision(update).build());
+        client.apps().statefulSets().inNamespace(namespace).resource(s).updateStatus();
+    }
+
+    StatefulSet statefulSet(String namespace, String name) {
+        return client.apps().statefulSets().inNamespace(namespace).withName(name).get();
     }
 
     Deployment deployment(String namespace, String name) {

@@ -3,6 +3,7 @@ package dev.sluice.deploy;
 import static dev.sluice.deploy.ClusterProfile.configMap;
 import static dev.sluice.deploy.ClusterProfile.deployment;
 import static dev.sluice.deploy.ClusterProfile.sluiceYaml;
+import static dev.sluice.deploy.ClusterProfile.statefulSet;
 import static dev.sluice.deploy.DeploymentEvents.environment;
 import static dev.sluice.deploy.DeploymentEvents.ledger;
 import static dev.sluice.deploy.DeploymentEvents.postCheck;
@@ -12,7 +13,13 @@ import static dev.sluice.deploy.DeploymentEvents.report;
 import static dev.sluice.deploy.DeploymentEvents.tree;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -187,6 +196,223 @@ class RolloutStrategiesTest {
             assertThat(release(second).pruned).contains("\"name\":\"b\"").doesNotContain("\"name\":\"c\"");
             assertThat(report(run2).path("pruned")).hasSize(1);
         }
+    }
+
+    @Test
+    void aPruneTheClusterRefusesIsRecordedWithItsAnswerAndTheReleaseIsVerifiedAnyway() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("forbidden");
+            String v1 = repo.commit("three", Map.of(".sluice.yaml", sluiceYaml(env, "direct", null, true),
+                    "k8s/a.yaml", configMap("a", "1"), "k8s/b.yaml", configMap("b", "1"), "k8s/c.yaml", configMap("c", "1")));
+            UUID run1 = UUID.randomUUID();
+            String first = tree(postRequested(run1, repo.url(), env, env, v1, "direct", false).asString()).path("releaseId").asText();
+            postCheck(run1, 1, first).then().statusCode(200);
+            Map<String, String> drop = new HashMap<>();
+            drop.put("k8s/b.yaml", null);
+            drop.put("k8s/c.yaml", null);
+            String v2 = repo.commit("only a", drop);
+            UUID run2 = UUID.randomUUID();
+            String second = tree(postRequested(run2, repo.url(), env, env, v2, "direct", false).asString()).path("releaseId").asText();
+            // RBAC without delete on b (say): the API server answers 403.
+            server.expect().delete().withPath("/api/v1/namespaces/" + env + "/configmaps/b")
+                    .andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+                            .withMessage("configmaps \"b\" is forbidden: User \"system:serviceaccount:sluice:sluice-deploy\" "
+                                    + "cannot delete resource \"configmaps\"").build())
+                    .once();
+
+            Response reply = postCheck(run2, 1, second);
+
+            reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", run2.toString());
+            JsonNode data = tree(reply.asString());
+            assertThat(data.path("outcome").asText()).isEqualTo("VERIFIED");
+            String refusal = "403 configmaps \"b\" is forbidden: User \"system:serviceaccount:sluice:sluice-deploy\" cannot delete "
+                    + "resource \"configmaps\"";
+            assertThat(data.path("reason").asText()).contains("pruned [ConfigMap c]; pruning failed, left in place: ConfigMap b: " + refusal);
+            assertThat(client.configMaps().inNamespace(env).withName("b").get()).isNotNull();
+            assertThat(client.configMaps().inNamespace(env).withName("c").get()).isNull();
+            Release ledger = release(second);
+            assertThat(ledger.outcome).isEqualTo(Outcome.VERIFIED);
+            assertThat(ledger.health).startsWith("verified: ").endsWith("pruning failed, left in place: ConfigMap b: " + refusal);
+            JsonNode pruned = report(run2).path("pruned");
+            assertThat(pruned).extracting(p -> p.path("name").asText() + " " + p.path("error").asText("deleted"))
+                    .containsExactlyInAnyOrder("b " + refusal, "c deleted");
+            assertThat(tree(ledger.pruned)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aRollbackThatCannotReadThePreviousCommitKeepsTheReleaseRollingBackAndFinishesAtALaterCheck() throws IOException {
+        try (TestRepository old = TestRepository.create(); TestRepository repo = TestRepository.create()) {
+            String env = environment("gitgone");
+            // The verified release deploy would re-apply came from a repository deploy has no copy of any more (its
+            // cache went with the pod that scaled to zero): only the ledger row is left.
+            Map<String, String> v1Files = Map.of(".sluice.yaml", sluiceYaml(env, "rolling", null, false),
+                    "k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:1"), "k8s/config.yaml", configMap("worker-config", "one"));
+            String v1 = old.commit("worker 1", v1Files);
+            String first = verifiedLedgerRow(env, v1, old.url());
+            Map<String, String> v2Files = new HashMap<>(v1Files);
+            v2Files.put("k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:2"));
+            v2Files.put("k8s/config.yaml", configMap("worker-config", "two"));
+            String v2 = repo.commit("worker 2", v2Files);
+            UUID run = UUID.randomUUID();
+            String second = tree(postRequested(run, repo.url(), env, env, v2, "rolling", false).asString()).path("releaseId").asText();
+            assertThat(release(second).previousId).isEqualTo(first);
+            Path gone = old.dir().resolveSibling(old.dir().getFileName() + "-gone");
+            Files.move(old.dir(), gone);
+
+            cluster.progressDeadlineExceeded(env, "worker");
+            postCheck(run, 1, second).then().statusCode(204);
+
+            Release rolling = release(second);
+            assertThat(rolling.inProgress()).isTrue();
+            assertThat(rolling.reason).startsWith("health gate failed during the rolling rollout: Deployment " + env + "/worker stopped progressing");
+            assertThat(rolling.health).startsWith("rolling back; cannot re-apply release " + first + " yet: cannot fetch " + old.url())
+                    .endsWith("; trying again at the next check");
+            // The gate reading healthy now does not resume the failed rollout.
+            cluster.rolledOut(env, "worker");
+            postCheck(run, 1, second).then().statusCode(204);
+            assertThat(release(second).inProgress()).isTrue();
+
+            Files.move(gone, old.dir());
+            Response reply = postCheck(run, 1, second);
+
+            reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", run.toString());
+            JsonNode data = tree(reply.asString());
+            assertThat(data.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+            assertThat(data.path("reason").asText()).startsWith("health gate failed during the rolling rollout: Deployment " + env
+                    + "/worker stopped progressing: ProgressDeadlineExceeded").endsWith("; re-applied release " + first + " (2 objects)");
+            assertThat(cluster.deployment(env, "worker").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .isEqualTo("ghcr.io/acme/worker:1");
+            assertThat(client.configMaps().inNamespace(env).withName("worker-config").get().getData()).containsEntry("value", "one");
+        }
+    }
+
+    @Test
+    void aRollingReleaseWaitsWhileTheControllerIsBehindOrReplicasArePartlyUpdatedThenVerifies() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("partial");
+            String v1 = repo.commit("worker 1", Map.of(".sluice.yaml", sluiceYaml(env, "rolling", null, false),
+                    "k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:1")));
+            UUID run = UUID.randomUUID();
+            String releaseId = tree(postRequested(run, repo.url(), env, env, v1, "rolling", false).asString()).path("releaseId").asText();
+            assertThat(cluster.deployment(env, "worker").getMetadata().getGeneration()).isNotNull();
+
+            cluster.deploymentStatus(env, "worker", 1, 2, 2, 2, 2);
+            postCheck(run, 1, releaseId).then().statusCode(204);
+            assertThat(release(releaseId).health).isEqualTo("waiting: Deployment " + env + "/worker: the controller has not seen the new spec yet");
+
+            cluster.deploymentStatus(env, "worker", 0, 3, 1, 2, 2);
+            postCheck(run, 1, releaseId).then().statusCode(204);
+            assertThat(release(releaseId).health)
+                    .isEqualTo("waiting: Deployment " + env + "/worker: 1/2 updated, 2 ready, 2 available, 1 old still running");
+
+            cluster.deploymentStatus(env, "worker", 0, 2, 2, 2, 1);
+            postCheck(run, 1, releaseId).then().statusCode(204);
+            assertThat(release(releaseId).health).isEqualTo("waiting: Deployment " + env + "/worker: 2/2 updated, 2 ready, 1 available");
+
+            cluster.deploymentStatus(env, "worker", 0, 2, 2, 2, 2);
+            JsonNode done = tree(postCheck(run, 1, releaseId).asString());
+
+            assertThat(done.path("outcome").asText()).isEqualTo("VERIFIED");
+            assertThat(done.path("reason").asText())
+                    .isEqualTo("verified: healthy: Deployment " + env + "/worker rolled out (2/2 updated, ready and available)");
+        }
+    }
+
+    @Test
+    void aStatefulSetReleaseWaitsUntilItsUpdateRevisionIsCurrentThenVerifies() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("stateful");
+            String v1 = repo.commit("db", Map.of(".sluice.yaml", sluiceYaml(env, "rolling", null, false),
+                    "k8s/db.yaml", statefulSet("db", "postgres:16")));
+            UUID run = UUID.randomUUID();
+            String releaseId = tree(postRequested(run, repo.url(), env, env, v1, "rolling", false).asString()).path("releaseId").asText();
+            assertThat(cluster.statefulSet(env, "db").getMetadata().getLabels()).containsEntry("sluice.dev/release", releaseId);
+
+            cluster.statefulSetStatus(env, "db", 1, 2, "db-5d4", "db-7f8");
+            postCheck(run, 1, releaseId).then().statusCode(204);
+            assertThat(release(releaseId).health)
+                    .isEqualTo("waiting: StatefulSet " + env + "/db: 1/2 updated, 2 ready, revision db-7f8 still rolling out");
+
+            cluster.statefulSetStatus(env, "db", 2, 2, "db-5d4", "db-7f8");
+            postCheck(run, 1, releaseId).then().statusCode(204);
+
+            cluster.statefulSetStatus(env, "db", 2, 2, "db-7f8", "db-7f8");
+            JsonNode done = tree(postCheck(run, 1, releaseId).asString());
+
+            assertThat(done.path("outcome").asText()).isEqualTo("VERIFIED");
+            assertThat(done.path("reason").asText()).isEqualTo("verified: healthy: StatefulSet " + env + "/db rolled out (2/2 updated and ready)");
+        }
+    }
+
+    @Test
+    void aRolloutStillNotReadyAfterSluicesProgressDeadlineFailsTheGate() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("deadline");
+            String v1 = repo.commit("worker 1", Map.of(".sluice.yaml", sluiceYaml(env, "rolling", null, false),
+                    "k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:1")));
+            UUID run = UUID.randomUUID();
+            String releaseId = tree(postRequested(run, repo.url(), env, env, v1, "rolling", false).asString()).path("releaseId").asText();
+            cluster.deploymentStatus(env, "worker", 0, 2, 1, 1, 1);
+            postCheck(run, 1, releaseId).then().statusCode(204);
+
+            // sluice.deploy.progress-deadline is 10m: the last step was 11 minutes ago.
+            QuarkusTransaction.requiringNew().run(() -> Release.update("lastStepAt = ?1 where id = ?2",
+                    Instant.now().minus(Duration.ofMinutes(11)), releaseId));
+            JsonNode data = tree(postCheck(run, 1, releaseId).asString());
+
+            assertThat(data.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(data.path("reason").asText()).isEqualTo("health gate failed during the rolling rollout: not ready within 600s; "
+                    + "Deployment " + env + "/worker: 1/2 updated, 1 ready, 1 available; no verified release to roll back to");
+        }
+    }
+
+    @Test
+    void aDirectReleaseOfADeploymentIsVerifiedWhenItIsReadyAtTheFirstCheckAndFailedWhenNot() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("directapp");
+            String v1 = repo.commit("worker 1", Map.of(".sluice.yaml", sluiceYaml(env, "direct", null, false),
+                    "k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:1")));
+            UUID run1 = UUID.randomUUID();
+            String first = tree(postRequested(run1, repo.url(), env, env, v1, "direct", false).asString()).path("releaseId").asText();
+            cluster.rolledOut(env, "worker");
+
+            JsonNode verified = tree(postCheck(run1, 1, first).asString());
+
+            assertThat(verified.path("outcome").asText()).isEqualTo("VERIFIED");
+            assertThat(verified.path("reason").asText())
+                    .isEqualTo("verified: healthy: Deployment " + env + "/worker rolled out (2/2 updated, ready and available)");
+
+            String v2 = repo.commit("worker 2", Map.of("k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:2")));
+            UUID run2 = UUID.randomUUID();
+            String second = tree(postRequested(run2, repo.url(), env, env, v2, "direct", false).asString()).path("releaseId").asText();
+            cluster.deploymentStatus(env, "worker", 0, 3, 1, 2, 2);
+
+            JsonNode failed = tree(postCheck(run2, 1, second).asString());
+
+            assertThat(failed.path("outcome").asText()).isEqualTo("FAILED");
+            assertThat(failed.path("reason").asText()).isEqualTo("not ready at the first check (direct: readiness is read once, "
+                    + "nothing is rolled back): waiting: Deployment " + env + "/worker: 1/2 updated, 2 ready, 2 available, 1 old still running");
+            assertThat(cluster.deployment(env, "worker").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .as("direct rolls nothing back").isEqualTo("ghcr.io/acme/worker:2");
+        }
+    }
+
+    /** A verified cluster release written to the ledger as deploy writes it, whose objects were never applied here. */
+    private static String verifiedLedgerRow(String env, String sha, String repositoryUrl) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Release.lockEnvironment(env);
+            Release r = Release.begin(env, env, UUID.randomUUID(), 1, sha, repositoryUrl, "rolling", DeployMode.CLUSTER, Instant.now());
+            r.settings = LedgerJson.write(new RolloutSettings("rolling", List.of(10, 25, 50, 75, 100), "1m", null, null, 0, false,
+                    List.of("k8s/")));
+            r.objects = "[]";
+            r.revisions = "[]";
+            r.plan = LedgerJson.write(new ReleasePlan(null, new ReleasePlan.Counts(0, 0, 0, 0, 0), List.of(), List.of(), List.of()));
+            r.recordStep(0, 100, Instant.now(), "applied");
+            r.finish(Outcome.VERIFIED, "verified", Instant.now());
+            r.persist();
+            return r.id;
+        });
     }
 
     @Test
