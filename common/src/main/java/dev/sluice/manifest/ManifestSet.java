@@ -11,38 +11,53 @@ import java.util.List;
 import org.eclipse.jgit.lib.Repository;
 import org.yaml.snakeyaml.LoaderOptions;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.sluice.git.GitRepositories;
 
 /**
  * The Kubernetes manifests of a repository at a commit: every .yaml, .yml and .json file under the
  * configured paths (folders end with '/', else a file or a glob), each split into its documents with the
- * line each starts on. Parsing is bounded: alias expansion, nesting and size are capped, so a hostile file
- * becomes an error document, never an out-of-memory.
+ * line each starts on. YAML is composed by SnakeYAML and turned into JSON trees with aliases and merge keys
+ * expanded, as kubectl reads it ({@link YamlDocuments}); JSON is read by Jackson. Parsing is bounded: file
+ * size, aliases, their expansion and nesting are capped, and a
+ * duplicate key is refused, so a hostile file becomes an error document naming its line, never an
+ * out-of-memory.
  */
 public final class ManifestSet {
     private ManifestSet() {
     }
 
     public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
+    /** Aliases to a mapping or list in one file (SnakeYAML's composer counts them). */
+    public static final int MAX_ALIASES = 1_000;
+    /** Nodes the copies of aliases and merge keys may add to one file's documents. */
+    public static final int MAX_ALIAS_NODES = 100_000;
+    /** Nesting of mappings and lists, aliases expanded. */
+    public static final int MAX_DEPTH = 100;
 
-    private static final ObjectMapper YAML;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build());
 
-    static {
+    /** SnakeYAML's limits for manifests; validate's field lines compose files again under the same ones. */
+    public static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(100);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setNestingDepthLimit(MAX_DEPTH);
         options.setCodePointLimit(MAX_FILE_BYTES);
         options.setAllowDuplicateKeys(false);
-        YAML = new ObjectMapper(YAMLFactory.builder().loaderOptions(options).build());
+        options.setProcessComments(false);
+        return options;
     }
 
     /** The manifest file paths at {@code sha} that the given path entries select, in tree order. */
@@ -64,6 +79,11 @@ public final class ManifestSet {
             docs.addAll(parse(file, bytes));
         }
         return docs;
+    }
+
+    /** The error document of a file over {@link #MAX_FILE_BYTES}. */
+    public static ManifestDocument tooLarge(String file, long size) {
+        return new ManifestDocument(file, 1, 0, null, "file is " + size + " bytes, over the limit of " + MAX_FILE_BYTES);
     }
 
     public static boolean isManifestFile(String file) {
@@ -91,23 +111,25 @@ public final class ManifestSet {
 
     /** Splits one file into its documents; an unreadable part becomes an error document naming the line. */
     public static List<ManifestDocument> parse(String file, byte[] bytes) {
-        List<ManifestDocument> docs = new ArrayList<>();
         if (bytes.length > MAX_FILE_BYTES) {
-            docs.add(new ManifestDocument(file, 1, 0, null, "file is " + bytes.length + " bytes, over the limit of " + MAX_FILE_BYTES));
-            return docs;
+            return List.of(tooLarge(file, bytes.length));
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            docs.add(new ManifestDocument(file, 1, 0, null, "file is not valid UTF-8"));
-            return docs;
+            return List.of(new ManifestDocument(file, 1, 0, null, "file is not valid UTF-8"));
         }
-        ObjectMapper mapper = file.toLowerCase().endsWith(".json") ? JSON : YAML;
+        return file.toLowerCase().endsWith(".json") ? json(file, text) : YamlDocuments.read(file, text);
+    }
+
+    /** One or more JSON values; duplicate keys and deep nesting are refused. */
+    private static List<ManifestDocument> json(String file, String text) {
+        List<ManifestDocument> docs = new ArrayList<>();
         int index = 0;
-        try (JsonParser parser = mapper.createParser(text);
-                MappingIterator<JsonNode> it = mapper.readerFor(JsonNode.class).readValues(parser)) {
+        try (JsonParser parser = JSON.createParser(text);
+                MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(parser)) {
             while (it.hasNextValue()) {
                 JsonLocation at = parser.currentTokenLocation();
                 int line = at == null ? 1 : Math.max(1, at.getLineNr());

@@ -2,19 +2,21 @@ package dev.sluice.validate;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 import dev.sluice.manifest.ManifestSet;
 
@@ -22,8 +24,9 @@ import dev.sluice.manifest.ManifestSet;
  * The line of every field of a manifest file, by document and JSON pointer, so a finding points at the
  * offending field rather than the start of its document. common's ManifestSet gives only where a document
  * starts; this composes the file again with SnakeYAML (whose nodes carry marks), under the same limits, and
- * only for files that have a finding. A file SnakeYAML cannot compose gives no field lines: findings then
- * fall back to the document's line.
+ * only for files that have a finding. A field reached through an alias has the line of the key holding the
+ * alias; one a merge key ({@code <<: *base}) brings in has the line of that {@code <<:}. A file SnakeYAML
+ * cannot compose gives no field lines: findings then fall back to the document's line.
  */
 public final class SourcePositions {
     private final byte[] bytes;
@@ -51,13 +54,9 @@ public final class SourcePositions {
         if (bytes == null || bytes.length > ManifestSet.MAX_FILE_BYTES) {
             return Map.of();
         }
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(100);
-        options.setCodePointLimit(ManifestSet.MAX_FILE_BYTES);
         Map<Integer, Map<String, Integer>> docs = new HashMap<>();
         try {
-            for (Node root : new Yaml(options).composeAll(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
+            for (Node root : new Yaml(ManifestSet.loaderOptions()).composeAll(new StringReader(new String(bytes, StandardCharsets.UTF_8)))) {
                 if (root instanceof MappingNode) {
                     Map<String, Integer> lines = new HashMap<>();
                     walk(root, "", lines, Collections.newSetFromMap(new IdentityHashMap<>()));
@@ -75,12 +74,21 @@ public final class SourcePositions {
             return; // an alias: its fields were recorded where the anchor is
         }
         if (node instanceof MappingNode m) {
+            List<NodeTuple> merges = new ArrayList<>();
             for (NodeTuple t : m.getValue()) {
                 if (t.getKeyNode() instanceof ScalarNode key) {
-                    String child = pointer + "/" + key.getValue().replace("~", "~0").replace("/", "~1");
+                    if (Tag.MERGE.equals(key.getTag())) {
+                        merges.add(t);
+                        continue;
+                    }
+                    String child = pointer + "/" + escape(key.getValue());
                     lines.putIfAbsent(child, key.getStartMark().getLine() + 1);
                     walk(t.getValueNode(), child, lines, seen);
                 }
+            }
+            // the keys a merge brings in are at the line of its <<: (the keys written here win)
+            for (NodeTuple t : merges) {
+                merged(t.getValueNode(), pointer, t.getKeyNode().getStartMark().getLine() + 1, lines, 0);
             }
         } else if (node instanceof SequenceNode s) {
             for (int i = 0; i < s.getValue().size(); i++) {
@@ -90,5 +98,28 @@ public final class SourcePositions {
                 walk(item, child, lines, seen);
             }
         }
+    }
+
+    private static void merged(Node source, String pointer, int line, Map<String, Integer> lines, int depth) {
+        if (depth > 10) {
+            return;
+        }
+        if (source instanceof SequenceNode s) {
+            s.getValue().forEach(n -> merged(n, pointer, line, lines, depth + 1));
+        } else if (source instanceof MappingNode m) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode key) {
+                    if (Tag.MERGE.equals(key.getTag())) {
+                        merged(t.getValueNode(), pointer, line, lines, depth + 1);
+                    } else {
+                        lines.putIfAbsent(pointer + "/" + escape(key.getValue()), line);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
     }
 }

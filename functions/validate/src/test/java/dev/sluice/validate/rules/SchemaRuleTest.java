@@ -112,6 +112,55 @@ class SchemaRuleTest {
         assertThat(findings(yaml, "schema")).isEmpty();
     }
 
+    private static final String BASE_AND_MERGE = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              labels: &labels {app: web}
+            spec:
+              selector: {matchLabels: *labels}
+              template:
+                metadata: {labels: *labels}
+                spec:
+                  containers:
+                  - &app
+                    name: app
+                    image: nginx:1.27
+                    imagePullPolcy: Always
+                  - <<: *app
+                    name: sidecar
+            """;
+
+    @Test
+    void anchorsAndMergeKeysAreValidatedAsTheirExpandedForm() {
+        List<ManifestFinding> schema = findings(BASE_AND_MERGE, "schema");
+        // the typo is in both containers once expanded: at its own line in the first, at the <<: in the second
+        assertThat(schema).extracting(ManifestFinding::path, ManifestFinding::line).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("spec.template.spec.containers[0].imagePullPolcy", 15),
+                org.assertj.core.groups.Tuple.tuple("spec.template.spec.containers[1].imagePullPolcy", 16));
+        // fixed, the merged sidecar is a complete container and the aliased labels match the selector
+        String fixed = BASE_AND_MERGE.replace("imagePullPolcy", "imagePullPolicy");
+        assertThat(findings(fixed, "schema")).isEmpty();
+        assertThat(findings(fixed, "selector-mismatch")).isEmpty();
+        assertThat(findings(fixed, "image-tag")).isEmpty();
+        assertThat(findings(fixed, "resources")).extracting(ManifestFinding::path)
+                .containsExactly("spec.template.spec.containers[0]", "spec.template.spec.containers[1]");
+    }
+
+    @Test
+    void aDuplicateKeyIsAParseErrorAtItsLine() {
+        String dup = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  mode: fast\n  mode: slow\n";
+        ValidationResult r = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/dup.yaml",
+                dup.getBytes(StandardCharsets.UTF_8))), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
+        assertThat(r.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("manifest-parse");
+            assertThat(f.file()).isEqualTo("k8s/dup.yaml");
+            assertThat(f.line()).isEqualTo(7);
+            assertThat(f.message()).isEqualTo("refused: duplicate key 'mode' (first at line 6); kubectl would keep only one of them");
+        });
+    }
+
     @Test
     void aYamlBombAnOversizedFileAndInvalidUtf8AreRefusedWithAFindingNotACrash() {
         StringBuilder bomb = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [x, x, x, x, x, x, x, x, x]\n");
@@ -122,10 +171,15 @@ class SchemaRuleTest {
         long started = System.nanoTime();
         ValidationResult r = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/bomb.yaml",
                 bomb.toString().getBytes(StandardCharsets.UTF_8))), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
-        // whichever layer stops it (the bounded parser, or the schema refusing a list where a string belongs),
-        // the file is an error, quickly, and nothing was expanded
-        assertThat(r.counts().get("error")).isPositive();
-        assertThat(r.findings()).allSatisfy(f -> assertThat(f.ruleId()).isIn("manifest-parse", "schema", "name-label"));
+        // b12 (line 18) doubles the copies past the 100,000 nodes a file may expand to: refused there, nothing else said
+        assertThat(r.findings()).singleElement().satisfies(f -> {
+            assertThat(f.ruleId()).isEqualTo("manifest-parse");
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.file()).isEqualTo("k8s/bomb.yaml");
+            assertThat(f.line()).isEqualTo(18);
+            assertThat(f.message()).isEqualTo("refused: aliases expand to more than 100000 copied nodes in one file (an alias bomb?)");
+        });
+        assertThat(r.passed()).isFalse();
         assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
         ValidationResult notUtf8 = OfflineValidator.create().validate(List.of(), List.of(ManifestFile.of("k8s/bin.yaml",
                 new byte[] {(byte) 0xff, (byte) 0xfe, 'a', ':'})), new ValidationScope(null, null), ValidationSettings.DEFAULTS);
