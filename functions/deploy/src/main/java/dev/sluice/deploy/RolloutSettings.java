@@ -30,12 +30,15 @@ public record RolloutSettings(String strategy, List<Integer> steps, String inter
     public static final String ROLLING = "rolling";
     public static final String DIRECT = "direct";
     static final Set<String> STRATEGIES = Set.of(CANARY, ROLLING, DIRECT);
+    /** The longest canary.probe.maxLatency: a check waits up to this (and 1s more) for its probes. */
+    static final Duration MAX_PROBE_LATENCY = Duration.ofSeconds(10);
 
     /**
      * The settings of {@code environment} in a commit's {@code .sluice.yaml} (defaults when it names no such
      * environment); the request's strategy wins over the file's, since route resolved it for this run.
      *
-     * @throws SettingsException when the interval or the probe latency is not a duration
+     * @throws SettingsException when the interval or the probe latency is not a duration, or the latency is more than
+     *         {@link #MAX_PROBE_LATENCY}
      */
     static RolloutSettings of(SluiceSettings settings, String environment, String requestedStrategy) {
         EnvironmentSettings env = settings.environments().stream().filter(e -> environment.equals(e.name())).findFirst()
@@ -53,7 +56,12 @@ public record RolloutSettings(String strategy, List<Integer> steps, String inter
                 throw new SettingsException(SluiceSettings.FILE + ": environment " + environment
                         + " canary.probe.path must start with '/', got '" + s.probePath + "'");
             }
-            duration(s.probeMaxLatency == null ? "2s" : s.probeMaxLatency, "environment " + environment + " canary.probe.maxLatency");
+            String latency = s.probeMaxLatency == null ? "2s" : s.probeMaxLatency;
+            if (duration(latency, "environment " + environment + " canary.probe.maxLatency").compareTo(MAX_PROBE_LATENCY) > 0) {
+                throw new SettingsException(SluiceSettings.FILE + ": environment " + environment + " canary.probe.maxLatency '"
+                        + latency + "' is more than " + MAX_PROBE_LATENCY.toSeconds() + "s: the probe is waited for inside a "
+                        + "check, which must answer within deploy's request timeout");
+            }
         }
         return s;
     }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,11 +58,48 @@ class CanaryRolloutTest {
     @BeforeAll
     static void startProbeServer() throws IOException {
         probe = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        probe.setExecutor(Executors.newCachedThreadPool());
         probe.createContext("/healthz", exchange -> {
             exchange.sendResponseHeaders(probeStatus, -1);
             exchange.close();
         });
+        probe.createContext("/slow", exchange -> {
+            sleep(1500);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        // 200 only when a second GET arrives while the first waits (up to 1.5s): probes sent one after another get 503.
+        probe.createContext("/together", exchange -> {
+            boolean paired;
+            synchronized (TOGETHER) {
+                int me = ++arrivals;
+                TOGETHER.notifyAll();
+                long deadline = System.currentTimeMillis() + 1500;
+                while (arrivals == me && me % 2 == 1 && System.currentTimeMillis() < deadline) {
+                    try {
+                        TOGETHER.wait(Math.max(1, deadline - System.currentTimeMillis()));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                paired = me % 2 == 0 || arrivals > me;
+            }
+            exchange.sendResponseHeaders(paired ? 200 : 503, -1);
+            exchange.close();
+        });
         probe.start();
+    }
+
+    static final Object TOGETHER = new Object();
+    static int arrivals;
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @AfterAll
@@ -202,6 +240,97 @@ class CanaryRolloutTest {
             assertThat(data.path("reason").asText()).startsWith("health gate failed before the first step: probe GET http://127.0.0.1:"
                     + probe.getAddress().getPort() + "/healthz answered 503 in ");
             assertThat(cluster.traffic(env, "hello")).containsExactly("hello-" + env + "-1=100");
+        }
+    }
+
+    @Test
+    void aProbeAnsweringSlowerThanMaxLatencyFailsTheGate() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("slow");
+            verifiedFirstRelease(repo, env, "{steps: [50, 100], interval: 0s, probe: {path: /slow, maxLatency: 1s}}");
+            String v2 = repo.commit("hello 2", Map.of("k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:2")));
+            UUID run = UUID.randomUUID();
+            String releaseId = tree(postRequested(run, repo.url(), env, env, v2, "canary", false).asString()).path("releaseId").asText();
+
+            cluster.knativeReady(env, "hello");
+            JsonNode data = tree(postCheck(run, 1, releaseId).asString());
+
+            assertThat(data.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+            assertThat(data.path("reason").asText()).startsWith("health gate failed before the first step: probe GET http://127.0.0.1:"
+                    + probe.getAddress().getPort() + "/slow answered 200 in ")
+                    .contains("ms (at most 1000ms allowed); all traffic back: hello to hello-" + env + "-1");
+            assertThat(cluster.traffic(env, "hello")).containsExactly("hello-" + env + "-1=100");
+        }
+    }
+
+    @Test
+    void theProbesOfEveryCanariedServiceGoOutTogetherSoACheckWaitsForTheSlowestNotTheirSum() {
+        String canary = "{steps: [10, 100], interval: 0s, probe: {path: /together, maxLatency: 2s}}";
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("together");
+            String v1 = repo.commit("two services", Map.of(".sluice.yaml", ClusterProfile.sluiceYaml(env, "canary", canary, false),
+                    "k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:1"), "k8s/bye.yaml", knativeService("bye", "ghcr.io/acme/bye:1")));
+            UUID run1 = UUID.randomUUID();
+            String first = tree(postRequested(run1, repo.url(), env, env, v1, "canary", false).asString()).path("releaseId").asText();
+            cluster.knativeReady(env, "hello");
+            cluster.knativeReady(env, "bye");
+            assertThat(tree(postCheck(run1, 1, first).asString()).path("outcome").asText()).isEqualTo("VERIFIED");
+            String v2 = repo.commit("both 2", Map.of("k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:2"),
+                    "k8s/bye.yaml", knativeService("bye", "ghcr.io/acme/bye:2")));
+            UUID run2 = UUID.randomUUID();
+            String second = tree(postRequested(run2, repo.url(), env, env, v2, "canary", false).asString()).path("releaseId").asText();
+            synchronized (TOGETHER) {
+                arrivals = 0;
+            }
+
+            cluster.knativeReady(env, "hello");
+            cluster.knativeReady(env, "bye");
+            JsonNode step = tree(postCheck(run2, 1, second).asString());
+
+            assertThat(step.path("trafficPercent").asInt()).as(step.toString()).isEqualTo(10);
+            assertThat(step.path("health").asText().split("/together answered 200")).hasSize(3);
+            assertThat(cluster.traffic(env, "bye")).containsExactly("bye-" + env + "-1=90", "bye-" + env + "-2=10@canary");
+        }
+    }
+
+    @Test
+    void aKnativeServiceReportedNotReadyFailsTheGateWithKnativesReason() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("svcdown");
+            verifiedFirstRelease(repo, env, FAST);
+            String v2 = repo.commit("hello 2", Map.of("k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:2")));
+            UUID run = UUID.randomUUID();
+            String releaseId = tree(postRequested(run, repo.url(), env, env, v2, "canary", false).asString()).path("releaseId").asText();
+
+            cluster.knativeServiceNotReady(env, "hello", "RevisionFailed", "Revision \"hello-" + env + "-2\" failed with message: route not programmed");
+            JsonNode data = tree(postCheck(run, 1, releaseId).asString());
+
+            assertThat(data.path("outcome").asText()).isEqualTo("ROLLED_BACK");
+            assertThat(data.path("reason").asText()).isEqualTo("health gate failed before the first step: Knative Service hello is not "
+                    + "ready: RevisionFailed: Revision \"hello-" + env + "-2\" failed with message: route not programmed; "
+                    + "all traffic back: hello to hello-" + env + "-1");
+            assertThat(cluster.traffic(env, "hello")).containsExactly("hello-" + env + "-1=100");
+        }
+    }
+
+    @Test
+    void aProbeLatencyBoundOverTenSecondsIsRefusedAsABrokenSluiceYaml() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("patient");
+            String sha = repo.commit("hello", Map.of(".sluice.yaml",
+                    ClusterProfile.sluiceYaml(env, "canary", "{probe: {path: /healthz, maxLatency: 30s}}", false),
+                    "k8s/hello.yaml", knativeService("hello", "ghcr.io/acme/hello:1")));
+            UUID run = UUID.randomUUID();
+
+            Response reply = postRequested(run, repo.url(), env, env, sha, "canary", false);
+
+            reply.then().statusCode(200).header("ce-type", EventTypes.STEP_FAILED).header("ce-subject", run.toString());
+            JsonNode data = tree(reply.asString());
+            assertThat(data.path("retryable").asBoolean(true)).isFalse();
+            assertThat(data.path("error").asText()).isEqualTo(".sluice.yaml: environment " + env + " canary.probe.maxLatency '30s' "
+                    + "is more than 10s: the probe is waited for inside a check, which must answer within deploy's request timeout");
+            assertThat(ledger(env)).isEmpty();
+            assertThat(cluster.service(env, "hello")).isNull();
         }
     }
 
