@@ -137,6 +137,36 @@ class EnvironmentRollbackTest {
     }
 
     @Test
+    void withPruneOnARollbackDeletesWhatTheRestoredReleaseLacksAndKeepsTheRest() {
+        try (TestRepository repo = TestRepository.create()) {
+            String env = environment("pruneback");
+            String v1 = repo.commit("a", Map.of(".sluice.yaml", ClusterProfile.sluiceYaml(env, "direct", null, true),
+                    "k8s/a.yaml", ClusterProfile.configMap("a", "1")));
+            UUID run1 = UUID.randomUUID();
+            String first = tree(postRequested(run1, repo.url(), env, env, v1, "direct", false).asString()).path("releaseId").asText();
+            assertThat(tree(postCheck(run1, 1, first).asString()).path("outcome").asText()).isEqualTo("VERIFIED");
+            String v2 = repo.commit("a and b", Map.of("k8s/a.yaml", ClusterProfile.configMap("a", "2"), "k8s/b.yaml",
+                    ClusterProfile.configMap("b", "1")));
+            UUID run2 = UUID.randomUUID();
+            String second = tree(postRequested(run2, repo.url(), env, env, v2, "direct", false).asString()).path("releaseId").asText();
+            assertThat(tree(postCheck(run2, 1, second).asString()).path("outcome").asText()).isEqualTo("VERIFIED");
+            var configMaps = server.getClient().configMaps().inNamespace(env);
+            assertThat(configMaps.withName("b").get()).isNotNull();
+
+            postRollback(env, null, "ana", "b broke checkout").then().statusCode(204);
+
+            assertThat(configMaps.withName("b").get()).as("b is not in the restored release").isNull();
+            assertThat(configMaps.withName("a").get().getData()).containsEntry("value", "1");
+            Release restoring = release(env + "-3");
+            assertThat(restoring.restores).isEqualTo(first);
+            assertThat(restoring.reason).endsWith("applied 1 object; pruned [ConfigMap b]");
+            assertThat(tree(restoring.pruned)).extracting(p -> p.path("kind").asText() + " " + p.path("name").asText())
+                    .containsExactly("ConfigMap b");
+            assertThat(release(second).outcome).isEqualTo(Outcome.ROLLED_BACK);
+        }
+    }
+
+    @Test
     void rollbacksThatCannotSucceedAreRefusedWith400NamingTheProblem() {
         try (TestRepository repo = TestRepository.create()) {
             String env = environment("refuse");
