@@ -86,6 +86,38 @@ class EnvironmentsApiTest {
     }
 
     @Test
+    void aReleaseShowsItsNamespaceRevisionsAndEveryTrafficStepAsDeployRecordedThem() {
+        String env = env("detail");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        ledger(env, 2, sha(), null, null, 1, 10);
+        QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery(
+                "update releases set namespace = 'shop-eu', revisions = :revisions, steps = :steps where id = :id")
+                .setParameter("revisions", "[{\"namespace\":\"shop-eu\",\"service\":\"hello\",\"revision\":\"hello-" + env
+                        + "-2\",\"previous\":\"hello-" + env + "-1\"}]")
+                .setParameter("steps", "[{\"step\":0,\"percent\":0,\"at\":\"2026-01-01T10:00:00Z\",\"health\":\"applied 1 object\"},"
+                        + "{\"step\":1,\"percent\":10,\"at\":\"2026-01-01T10:01:00Z\",\"health\":\"healthy: Revision hello-" + env
+                        + "-2 and its Service Ready, 0 restarts\"}]")
+                .setParameter("id", env + "-2").executeUpdate());
+
+        given().get("/environments/" + env + "/releases").then().statusCode(200)
+                .body("items.id", contains(env + "-2", env + "-1"))
+                .body("items.namespace", contains("shop-eu", "shop"))
+                .body("items[0].revisions.service", contains("hello"))
+                .body("items[0].revisions[0].revision", equalTo("hello-" + env + "-2"))
+                .body("items[0].revisions[0].previous", equalTo("hello-" + env + "-1"))
+                .body("items[0].revisions[0].namespace", equalTo("shop-eu"))
+                .body("items[0].steps.step", contains(0, 1))
+                .body("items[0].steps.percent", contains(0, 10))
+                .body("items[0].steps[1].at", equalTo("2026-01-01T10:01:00Z"))
+                .body("items[0].steps[1].health", equalTo("healthy: Revision hello-" + env + "-2 and its Service Ready, 0 restarts"))
+                .body("items[1].revisions", nullValue())
+                .body("items[1].steps", nullValue());
+        JsonPath all = given().get("/environments").then().statusCode(200).extract().jsonPath();
+        assertThat(all.getList("items.find { it.name == '" + env + "' }.current.steps.percent", Integer.class)).containsExactly(0, 10);
+        assertThat(all.getString("items.find { it.name == '" + env + "' }.current.namespace")).isEqualTo("shop-eu");
+    }
+
+    @Test
     void aRollbackIsHandedToDeployAsAnEventDefaultingToTheVerifiedReleaseBeforeTheCurrentOne() throws Exception {
         String env = env("rollback");
         String first = sha();

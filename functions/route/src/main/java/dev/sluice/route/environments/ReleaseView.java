@@ -1,23 +1,53 @@
 package dev.sluice.route.environments;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
-/** A release as the environment API shows it; {@code outcome} is IN_PROGRESS while it rolls out. */
+import dev.sluice.events.EventCodec;
+
+/**
+ * A release as the environment API shows it; {@code outcome} is IN_PROGRESS while it rolls out. {@code revisions}
+ * ({@code [{namespace, service, revision, previous}]}) and {@code steps} ({@code [{step, percent, at, health}]}) are
+ * deploy's JSON columns as it wrote them.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReleaseView(String id, int number, String kind, UUID runId, String sha, String strategy, String mode,
-        String outcome, String reason, Integer step, Integer trafficPercent, String health, String restores,
-        String requestedBy, Instant createdAt, Instant finishedAt, Instant verifiedAt, Instant rolledBackAt) {
+public record ReleaseView(String id, int number, String kind, String namespace, UUID runId, String sha, String strategy,
+        String mode, String outcome, String reason, Integer step, Integer trafficPercent, String health, String restores,
+        String requestedBy, JsonNode revisions, JsonNode steps, Instant createdAt, Instant finishedAt, Instant verifiedAt,
+        Instant rolledBackAt) {
 
     static ReleaseView of(EnvironmentRelease r) {
         if (r == null) {
             return null;
         }
         boolean rolling = r.inProgress();
-        return new ReleaseView(r.id, r.number, r.kind, r.runId, r.sha, r.strategy, r.mode,
+        // EnvironmentRelease does not map the JSON columns; read them here, in the caller's transaction.
+        List<?> rows = EnvironmentRelease.getEntityManager()
+                .createNativeQuery("select revisions, steps from releases where id = :id")
+                .setParameter("id", r.id).getResultList();
+        Object[] json = rows.isEmpty() ? new Object[2] : (Object[]) rows.get(0);
+        return new ReleaseView(r.id, r.number, r.kind, r.namespace, r.runId, r.sha, r.strategy, r.mode,
                 rolling ? "IN_PROGRESS" : r.outcome, r.reason, rolling ? r.step : null, rolling ? r.trafficPercent : null,
-                r.health, r.restores, r.requestedBy, r.createdAt, r.finishedAt, r.verifiedAt, r.rolledBackAt);
+                r.health, r.restores, r.requestedBy, parse(json[0]), parse(json[1]), r.createdAt, r.finishedAt,
+                r.verifiedAt, r.rolledBackAt);
+    }
+
+    /** A JSON column, or null when deploy wrote none (plan mode has no revisions; old rows no steps). */
+    private static JsonNode parse(Object column) {
+        if (column == null || column.toString().isBlank()) {
+            return null;
+        }
+        try {
+            return EventCodec.json().readTree(column.toString());
+        } catch (JsonProcessingException e) {
+            // Shown as the text deploy stored rather than failing the whole listing.
+            return TextNode.valueOf(column.toString());
+        }
     }
 }
