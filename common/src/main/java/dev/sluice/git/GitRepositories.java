@@ -18,8 +18,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.LargeObjectException;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -115,14 +117,55 @@ public class GitRepositories {
         }
     }
 
-    /** The file at {@code path} in {@code sha}, if the commit has it. */
+    /** A file larger than its reader takes; its size was read from git, its content never loaded. */
+    public static class FileTooLargeException extends RuntimeException {
+        private final String path;
+        private final long size;
+
+        public FileTooLargeException(String path, long size, String limit) {
+            super(path + " is " + size + " bytes, more than " + limit);
+            this.path = path;
+            this.size = size;
+        }
+
+        public String path() {
+            return path;
+        }
+
+        public long size() {
+            return size;
+        }
+    }
+
+    /**
+     * The file at {@code path} in {@code sha}, if the commit has it. A file JGit would not load into memory at
+     * once (over {@code core.streamFileThreshold}, 50 MiB by default) throws FileTooLargeException.
+     */
     public static Optional<byte[]> readFile(Repository repo, String sha, String path) {
+        return read(repo, sha, path, -1);
+    }
+
+    /** The file at {@code path} in {@code sha}, if the commit has it; over {@code maxBytes} it throws FileTooLargeException unread. */
+    public static Optional<byte[]> readFile(Repository repo, String sha, String path, int maxBytes) {
+        return read(repo, sha, path, maxBytes);
+    }
+
+    private static Optional<byte[]> read(Repository repo, String sha, String path, int maxBytes) {
         RevCommit c = commit(repo, sha);
         try (TreeWalk walk = TreeWalk.forPath(repo, path, c.getTree())) {
             if (walk == null || walk.isSubtree()) {
                 return Optional.empty();
             }
-            return Optional.of(repo.open(walk.getObjectId(0)).getBytes());
+            ObjectLoader loader = repo.open(walk.getObjectId(0));
+            // the size is in the object's header: a large blob is refused before any of it is inflated
+            if (maxBytes >= 0 && loader.getSize() > maxBytes) {
+                throw new FileTooLargeException(path, loader.getSize(), maxBytes + " bytes");
+            }
+            try {
+                return Optional.of(maxBytes >= 0 ? loader.getBytes(maxBytes) : loader.getBytes());
+            } catch (LargeObjectException e) {
+                throw new FileTooLargeException(path, loader.getSize(), "git loads into memory at once");
+            }
         } catch (IOException e) {
             throw new GitAccessException("cannot read " + path + " at " + sha + ": " + e.getMessage(), e);
         }

@@ -22,13 +22,14 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.git.GitRepositories;
+import dev.sluice.git.GitRepositories.FileTooLargeException;
 
 /**
  * The Kubernetes manifests of a repository at a commit: every .yaml, .yml and .json file under the
  * configured paths (folders end with '/', else a file or a glob), each split into its documents with the
  * line each starts on. YAML is composed by SnakeYAML and turned into JSON trees with aliases and merge keys
  * expanded, as kubectl reads it ({@link YamlDocuments}); JSON is read by Jackson. Parsing is bounded: file
- * size, aliases, their expansion and nesting are capped, and a
+ * size (checked before a file is loaded from git), aliases, their expansion and nesting are capped, and a
  * duplicate key is refused, so a hostile file becomes an error document naming its line, never an
  * out-of-memory.
  */
@@ -75,8 +76,11 @@ public final class ManifestSet {
     public static List<ManifestDocument> read(Repository repo, String sha, List<String> paths) {
         List<ManifestDocument> docs = new ArrayList<>();
         for (String file : files(repo, sha, paths)) {
-            byte[] bytes = GitRepositories.readFile(repo, sha, file).orElse(new byte[0]);
-            docs.addAll(parse(file, bytes));
+            try {
+                docs.addAll(parse(file, GitRepositories.readFile(repo, sha, file, MAX_FILE_BYTES).orElse(new byte[0])));
+            } catch (FileTooLargeException e) {
+                docs.add(tooLarge(file, e.size()));
+            }
         }
         return docs;
     }

@@ -19,6 +19,7 @@ import dev.sluice.events.Payloads.StepFailed;
 import dev.sluice.events.Payloads.ValidationCompleted;
 import dev.sluice.events.Payloads.ValidationRequested;
 import dev.sluice.git.GitRepositories;
+import dev.sluice.git.GitRepositories.FileTooLargeException;
 import dev.sluice.git.GitRepositories.GitAccessException;
 import dev.sluice.manifest.ManifestSet;
 import dev.sluice.report.StageReport;
@@ -73,11 +74,13 @@ public class ValidationHandler implements EventHandler {
             SluiceSettings sluice = GitRepositories.settings(repo, sha);
             paths = sluice.manifests();
             settings = ValidationSettings.of(sluice);
-            files = ManifestSet.files(repo, sha, paths).stream()
-                    .map(f -> ManifestFile.of(f, GitRepositories.readFile(repo, sha, f).orElse(new byte[0]))).toList();
+            files = ManifestSet.files(repo, sha, paths).stream().map(f -> ManifestFile.read(repo, sha, f)).toList();
         } catch (GitAccessException e) {
             return failed(request, e.getMessage(), true);
         } catch (SettingsException e) {
+            return failed(request, e.getMessage(), false);
+        } catch (FileTooLargeException e) {
+            // only .sluice.yaml gets here: manifest files too large are findings
             return failed(request, e.getMessage(), false);
         }
         ValidationResult result = validator.validate(paths, files,

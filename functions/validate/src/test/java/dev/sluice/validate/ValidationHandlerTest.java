@@ -172,6 +172,27 @@ class ValidationHandlerTest {
     }
 
     @Test
+    void manifestsOverTwoMebibytesAreFindingsReadFromTheirGitSizeNeverA500() {
+        TestRepository repo = repo();
+        // 3 MiB, and 51 MiB: above JGit's 50 MiB core.streamFileThreshold, which getBytes() refuses outright
+        String big = "# padding\n".repeat(3 * 1024 * 1024 / 10);
+        String huge = "# padding\n".repeat(51 * 1024 * 1024 / 10);
+        String sha = repo.commit("big files", Map.of("k8s/big.yaml", big, "k8s/huge.yaml", huge,
+                "k8s/app.yaml", deployment("web", "nginx:1.27")));
+        UUID runId = UUID.randomUUID();
+
+        JsonPath body = completed(runId, repo, sha);
+
+        assertThat(body.getBoolean("passed")).isFalse();
+        assertThat(body.getInt("counts.error")).isEqualTo(2);
+        assertThat(body.getString("summary")).isEqualTo("k8s/big.yaml:1: file is " + big.length() + " bytes, over the limit of 2097152; "
+                + "k8s/huge.yaml:1: file is " + huge.length() + " bytes, over the limit of 2097152");
+        JsonNode report = report(runId);
+        assertThat(ruleIds(report)).containsExactly("manifest-parse", "manifest-parse");
+        assertThat(report.get("objects")).hasSize(1);
+    }
+
+    @Test
     void aDocumentWithoutMetadataNameFailsNamingFileAndLine() {
         TestRepository repo = repo();
         String sha = repo.commit("no name", Map.of("k8s/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n"
