@@ -6,73 +6,136 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
+import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.sluice.testing.TestRepository;
+
 /**
- * The secret scanner measured on a labelled set (src/test/resources/secrets/labelled.tsv: true positives and
- * false positives from gitleaks' rule tests and written here). The floors below are what the scanner reaches
- * now; a change to the patterns that loses recall or adds false positives fails here.
+ * The secret scanner measured on a labelled set of public rule test cases (gitleaks, detect-secrets, trufflehog,
+ * secretlint) plus a few written here: src/test/resources/secrets/, whose headers give each source's commit and
+ * licence. Every case is committed to a git repository and read back the way a push is read (ChangeReader's keyword
+ * prefilter, then the scan with its line cut, then the allowances), so the figures are those of the pipeline, not of
+ * the regular expressions alone. The floors are what the scanner reaches now (recall rounded down, false-positive
+ * rate rounded up); a pattern change that loses recall or adds false positives fails here. Run with
+ * {@code -Dsluice.secrets.details=true} to print every miss and false positive.
  */
 class SecretScanRecallTest {
-    static final double RECALL_FLOOR = 1.0;
-    static final double FALSE_POSITIVE_CEILING = 0.0;
+    static final double RECALL_FLOOR = 0.82;
+    static final double RECALL_AS_KIND_FLOOR = 0.69;
+    static final double FALSE_POSITIVE_CEILING = 0.20;
+    /** Per kind: recall floor, false-positive-rate ceiling. */
+    static final Map<String, double[]> PER_KIND = Map.ofEntries(
+            Map.entry("assigned-secret", new double[] { 0.50, 0.10 }),
+            Map.entry("aws-access-key-id", new double[] { 0.99, 0.13 }),
+            Map.entry("aws-secret-access-key", new double[] { 0.83, 0.29 }),
+            Map.entry("azure-client-secret", new double[] { 1.00, 0.00 }),
+            Map.entry("azure-storage-key", new double[] { 0.40, 0.50 }),
+            Map.entry("gcp-api-key", new double[] { 1.00, 0.73 }),
+            Map.entry("gcp-service-account", new double[] { 0.80, 1.00 }),
+            Map.entry("github-token", new double[] { 1.00, 0.00 }),
+            Map.entry("gitlab-token", new double[] { 0.73, 0.00 }),
+            Map.entry("jwt", new double[] { 0.95, 0.23 }),
+            Map.entry("private-key", new double[] { 1.00, 0.58 }),
+            Map.entry("slack-token", new double[] { 0.81, 0.34 }),
+            Map.entry("slack-webhook", new double[] { 0.76, 0.00 }),
+            Map.entry("stripe-key", new double[] { 1.00, 0.25 }));
 
-    record Labelled(boolean secret, String kind, String source, String line) {
+    record Case(boolean secret, String kind, String source, List<String> lines) {
+        /** "public" (quoted from a public rule test), "generated" (a value drawn here in a public test's shape) or "sluice". */
+        String origin() {
+            return source.contains("(generated") ? "generated" : source.startsWith("sluice") ? "sluice" : "public";
+        }
+
+        String project() {
+            return source.split(" ", 2)[0];
+        }
     }
 
-    static List<Labelled> set;
+    /** A case and the kinds the scan reported on its lines. */
+    record Outcome(Case c, Set<String> kinds) {
+        boolean flagged() {
+            return !kinds.isEmpty();
+        }
+
+        boolean asKind() {
+            return kinds.contains(c.kind());
+        }
+    }
+
+    static List<Outcome> outcomes;
 
     @BeforeAll
-    static void load() throws IOException {
-        set = new ArrayList<>();
-        try (InputStream in = SecretScanRecallTest.class.getResourceAsStream("/secrets/labelled.tsv")) {
-            for (String row : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (row.isBlank() || row.startsWith("#")) {
-                    continue;
-                }
-                String[] f = row.split("\t", 4);
-                set.add(new Labelled(f[0].equals("secret"), f[1], f[2], f[3]));
+    static void scanTheSetAsAPush() throws IOException {
+        List<Case> cases = new ArrayList<>(labelled());
+        cases.addAll(sampleForms());
+        // One file, the cases one after another with a blank line between: each added line maps back to its case.
+        StringBuilder file = new StringBuilder();
+        List<Integer> caseOfLine = new ArrayList<>();
+        caseOfLine.add(-1);
+        for (int i = 0; i < cases.size(); i++) {
+            for (String line : cases.get(i).lines()) {
+                file.append(line).append('\n');
+                caseOfLine.add(i);
+            }
+            file.append('\n');
+            caseOfLine.add(-1);
+        }
+        List<Set<String>> found = new ArrayList<>();
+        cases.forEach(c -> found.add(new HashSet<>()));
+        try (TestRepository repo = TestRepository.create(); Git git = Git.open(repo.dir().toFile())) {
+            String head = repo.commit("labelled secret cases", Map.of("cases/labelled.txt", file.toString()));
+            Change change = ChangeReader.read(git.getRepository(), null, "the labelled set", head);
+            SecretAllowance.Split split = SecretAllowance.apply(SecretScan.findings(change.addedLines()),
+                    change.addedLines(), List.of());
+            for (SecretFinding f : split.blocking()) {
+                found.get(caseOfLine.get(f.line())).add(f.kind());
             }
         }
+        outcomes = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            outcomes.add(new Outcome(cases.get(i), found.get(i)));
+        }
+        report();
     }
 
     @Test
     void recallAndFalsePositiveRateOnTheLabelledSetMeetTheirFloors() {
-        int secrets = 0;
-        int found = 0;
-        int clean = 0;
-        int flagged = 0;
-        List<String> missed = new ArrayList<>();
-        List<String> wronglyFlagged = new ArrayList<>();
-        for (Labelled l : set) {
-            List<SecretFinding> findings = SecretScan.inLine("x", 1, l.line());
-            if (l.secret()) {
-                secrets++;
-                if (findings.stream().anyMatch(f -> f.kind().equals(l.kind()))) {
-                    found++;
-                } else {
-                    missed.add(l.kind() + ": " + l.line() + " -> " + findings);
-                }
-            } else {
-                clean++;
-                if (!findings.isEmpty()) {
-                    flagged++;
-                    wronglyFlagged.add(l.line() + " -> " + findings);
-                }
-            }
+        List<Outcome> secrets = outcomes.stream().filter(o -> o.c().secret()).toList();
+        List<Outcome> clean = outcomes.stream().filter(o -> !o.c().secret()).toList();
+        // Most cases quote public rule tests; the figures must not rest on values written or drawn here.
+        assertThat(secrets.stream().filter(o -> o.c().origin().equals("public"))).hasSizeGreaterThanOrEqualTo(150);
+        assertThat(clean.stream().filter(o -> o.c().origin().equals("public"))).hasSizeGreaterThanOrEqualTo(80);
+        assertThat(rate(secrets, Outcome::flagged)).as("recall; missed: %s", describe(secrets, o -> !o.flagged()))
+                .isGreaterThanOrEqualTo(RECALL_FLOOR);
+        assertThat(rate(secrets, Outcome::asKind)).as("recall as the labelled kind; other kind or missed: %s",
+                describe(secrets, o -> !o.asKind())).isGreaterThanOrEqualTo(RECALL_AS_KIND_FLOOR);
+        assertThat(rate(clean, Outcome::flagged)).as("false-positive rate; flagged: %s", describe(clean, Outcome::flagged))
+                .isLessThanOrEqualTo(FALSE_POSITIVE_CEILING);
+    }
+
+    @Test
+    void everyKindMeetsItsFloorsAndHasCleanCases() {
+        for (SecretKind kind : SecretKind.values()) {
+            List<Outcome> secrets = ofKind(kind.id, true);
+            List<Outcome> clean = ofKind(kind.id, false);
+            assertThat(secrets).as("true positives of %s", kind.id).isNotEmpty();
+            assertThat(clean).as("false positives of %s", kind.id).isNotEmpty();
+            double[] floors = PER_KIND.getOrDefault(kind.id, new double[] { 0, 1 });
+            assertThat(rate(secrets, Outcome::flagged)).as("recall of %s; missed: %s", kind.id,
+                    describe(secrets, o -> !o.flagged())).isGreaterThanOrEqualTo(floors[0]);
+            assertThat(rate(clean, Outcome::flagged)).as("false-positive rate of %s; flagged: %s", kind.id,
+                    describe(clean, Outcome::flagged)).isLessThanOrEqualTo(floors[1]);
         }
-        double recall = (double) found / secrets;
-        double falsePositiveRate = (double) flagged / clean;
-        System.out.printf(Locale.ROOT, "secret scanner: %d secrets, recall %.3f; %d clean lines, false-positive rate %.3f%n",
-                secrets, recall, clean, falsePositiveRate);
-        assertThat(secrets).isGreaterThanOrEqualTo(30);
-        assertThat(clean).isGreaterThanOrEqualTo(30);
-        assertThat(recall).as("recall; missed: %s", missed).isGreaterThanOrEqualTo(RECALL_FLOOR);
-        assertThat(falsePositiveRate).as("false-positive rate; flagged: %s", wronglyFlagged).isLessThanOrEqualTo(FALSE_POSITIVE_CEILING);
     }
 
     @Test
@@ -91,5 +154,107 @@ class SecretScanRecallTest {
         assertThat(SecretScan.entropy("aaaaaaaaaaaa")).isZero();
         assertThat(SecretScan.entropy("password")).isLessThan(3.0);
         assertThat(SecretScan.entropy("Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB")).isGreaterThan(4.0);
+    }
+
+    private static List<Outcome> ofKind(String kind, boolean secret) {
+        return outcomes.stream().filter(o -> o.c().secret() == secret && o.c().kind().equals(kind)).toList();
+    }
+
+    private static double rate(List<Outcome> of, Predicate<Outcome> counted) {
+        return of.isEmpty() ? 0 : (double) of.stream().filter(counted).count() / of.size();
+    }
+
+    private static List<String> describe(List<Outcome> of, Predicate<Outcome> which) {
+        return of.stream().filter(which).map(o -> o.c().kind() + " [" + o.c().source() + "] "
+                + abbreviate(String.join(" / ", o.c().lines())) + " -> " + o.kinds()).toList();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 157) + "...";
+    }
+
+    /** Per kind, per origin and in total: cases, reported (any kind), reported as the labelled kind, false positives. */
+    private static void report() {
+        Map<String, List<Outcome>> groups = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            groups.computeIfAbsent(o.c().kind(), k -> new ArrayList<>()).add(o);
+            groups.computeIfAbsent("(origin " + o.c().origin() + ")", k -> new ArrayList<>()).add(o);
+            groups.computeIfAbsent("(source " + o.c().project() + ")", k -> new ArrayList<>()).add(o);
+        }
+        groups.put("(total)", outcomes);
+        StringBuilder out = new StringBuilder("secret scanner on the labelled set (" + outcomes.size() + " cases)\n");
+        out.append(String.format(Locale.ROOT, "%-26s %7s %6s %7s %7s %7s %6s %7s %7s%n", "", "secrets", "found", "as kind",
+                "recall", "as kind", "clean", "flagged", "FP rate"));
+        groups.forEach((name, of) -> {
+            List<Outcome> secrets = of.stream().filter(o -> o.c().secret()).toList();
+            List<Outcome> clean = of.stream().filter(o -> !o.c().secret()).toList();
+            out.append(String.format(Locale.ROOT, "%-26s %7d %6d %7d %7s %7s %6d %7d %7s%n", name, secrets.size(),
+                    count(secrets, Outcome::flagged), count(secrets, Outcome::asKind), ratio(secrets, Outcome::flagged),
+                    ratio(secrets, Outcome::asKind), clean.size(), count(clean, Outcome::flagged), ratio(clean, Outcome::flagged)));
+        });
+        if (Boolean.getBoolean("sluice.secrets.details")) {
+            out.append("missed:\n");
+            describe(outcomes, o -> o.c().secret() && !o.flagged()).forEach(d -> out.append("  ").append(d).append('\n'));
+            out.append("reported as another kind:\n");
+            describe(outcomes, o -> o.c().secret() && o.flagged() && !o.asKind())
+                    .forEach(d -> out.append("  ").append(d).append('\n'));
+            out.append("false positives:\n");
+            describe(outcomes, o -> !o.c().secret() && o.flagged()).forEach(d -> out.append("  ").append(d).append('\n'));
+        }
+        System.out.print(out);
+    }
+
+    private static long count(List<Outcome> of, Predicate<Outcome> counted) {
+        return of.stream().filter(counted).count();
+    }
+
+    private static String ratio(List<Outcome> of, Predicate<Outcome> counted) {
+        return of.isEmpty() ? "-" : String.format(Locale.ROOT, "%.3f", rate(of, counted));
+    }
+
+    private static List<Case> labelled() throws IOException {
+        List<Case> cases = new ArrayList<>();
+        for (String row : rows("/secrets/labelled.tsv")) {
+            String[] f = row.split("\t", 4);
+            if (f[0].equals("+")) {
+                cases.get(cases.size() - 1).lines().add(f[3]);
+            } else {
+                List<String> lines = new ArrayList<>();
+                lines.add(f[3]);
+                cases.add(new Case(label(f[0]), f[1], f[2], lines));
+            }
+        }
+        return cases;
+    }
+
+    /** gitleaks' GenerateSampleSecrets: each sample value in each of its 30 forms. */
+    private static List<Case> sampleForms() throws IOException {
+        List<String[]> forms = rows("/secrets/gitleaks-sample-forms.tsv").stream().map(r -> r.split("\t", 2)).toList();
+        List<Case> cases = new ArrayList<>();
+        for (String row : rows("/secrets/sample-secrets.tsv")) {
+            String[] f = row.split("\t", 5);
+            for (String[] form : forms) {
+                List<String> lines = new ArrayList<>();
+                for (String line : form[1].split("\\\\n", -1)) {
+                    lines.add(line.replace("{i}", f[3]).replace("{s}", f[4]));
+                }
+                cases.add(new Case(label(f[0]), f[1], f[2] + " [form " + form[0] + "]", lines));
+            }
+        }
+        return cases;
+    }
+
+    private static boolean label(String label) {
+        if (!label.equals("secret") && !label.equals("clean")) {
+            throw new IllegalArgumentException("label is secret or clean: " + label);
+        }
+        return label.equals("secret");
+    }
+
+    private static List<String> rows(String resource) throws IOException {
+        try (InputStream in = SecretScanRecallTest.class.getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(r -> !r.isEmpty() && !r.startsWith("#")).toList();
+        }
     }
 }
