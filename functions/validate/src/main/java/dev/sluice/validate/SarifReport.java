@@ -8,16 +8,20 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.sluice.settings.SluiceSettings;
+
 /**
  * The report as SARIF 2.1.0, so findings show up in GitHub code scanning (upload with
  * {@code github/codeql-action/upload-sarif}). Stored next to the report as stage "validation-sarif"; route serves
  * it at {@code GET /runs/{id}/validation?format=sarif}. Waived findings are results with an in-source suppression
- * carrying the annotation's reason.
+ * carrying the annotation's reason. Every result has a location: a finding about no file is located at
+ * {@code .sluice.yaml}.
  */
 public final class SarifReport {
     public static final String STAGE = "validation-sarif";
     public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String SETTINGS_FILE = SluiceSettings.FILE;
 
     private SarifReport() {
     }
@@ -65,19 +69,19 @@ public final class SarifReport {
         }
         r.put("level", level(f.severity()));
         r.putObject("message").put("text", f.message() + (f.remediation() == null ? "" : ". Fix: " + f.remediation()));
-        if (f.file() != null) {
-            ObjectNode location = r.putArray("locations").addObject();
-            ObjectNode physical = location.putObject("physicalLocation");
-            physical.putObject("artifactLocation").put("uri", f.file());
-            if (f.line() > 0) {
-                physical.putObject("region").put("startLine", f.line());
-            }
-            if (f.kind() != null && f.name() != null) {
-                location.putArray("logicalLocations").addObject()
-                        .put("name", f.name())
-                        .put("fullyQualifiedName", f.kind() + "/" + (f.namespace() == null ? "" : f.namespace() + "/") + f.name() + (f.path() == null ? "" : "#" + f.path()))
-                        .put("kind", "resource");
-            }
+        // GitHub code scanning refuses a result without a location: one not about a file (no-manifests) is put
+        // on .sluice.yaml, where the manifest paths are set, with no region
+        ObjectNode location = r.putArray("locations").addObject();
+        ObjectNode physical = location.putObject("physicalLocation");
+        physical.putObject("artifactLocation").put("uri", f.file() != null ? f.file() : SETTINGS_FILE);
+        if (f.file() != null && f.line() > 0) {
+            physical.putObject("region").put("startLine", f.line());
+        }
+        if (f.kind() != null && f.name() != null) {
+            location.putArray("logicalLocations").addObject()
+                    .put("name", f.name())
+                    .put("fullyQualifiedName", f.kind() + "/" + (f.namespace() == null ? "" : f.namespace() + "/") + f.name() + (f.path() == null ? "" : "#" + f.path()))
+                    .put("kind", "resource");
         }
         ObjectNode props = r.putObject("properties");
         props.put("category", f.category().label());

@@ -149,7 +149,29 @@ class SarifAndSettingsTest {
     }
 
     @Test
-    void sluiceYamlSeveritiesAndFailOnWarningsDecideTheGate() {
+    void everySarifResultHasALocationAndOneAboutNoFileIsAtSluiceYaml() throws Exception {
+        UUID runId = UUID.randomUUID();
+        String sha = commit(Map.of("README.md", "# nothing to deploy\n",
+                ".sluice.yaml", "validation:\n  rules:\n    no-such-rule: {severity: info}\n"));
+
+        completed(runId, sha);
+
+        JsonNode sarif = stored(runId, SarifReport.STAGE);
+        JsonNode results = sarif.at("/runs/0/results");
+        assertThat(results).extracting(r -> r.get("ruleId").asText()).containsExactlyInAnyOrder("no-manifests", "validation-settings");
+        // GitHub code scanning refuses a result without a location ("expected at least one location")
+        for (JsonNode r : results) {
+            assertThat(r.get("locations")).as(r.get("ruleId").asText()).isNotEmpty();
+            assertThat(r.at("/locations/0/physicalLocation/artifactLocation/uri").asText()).isEqualTo(".sluice.yaml");
+            assertThat(r.at("/locations/0/physicalLocation/region").isMissingNode()).isTrue();
+        }
+        try (InputStream in = getClass().getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
+            assertThat(SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(in).validate(sarif)).isEmpty();
+        }
+    }
+
+    @Test
+    void sluiceYamlSeveritiesAndFailOnWarningsDecideTheGate() throws Exception {
         String app = APP.replace("\"2\"", "2");
         String settings = """
                 validation:
@@ -164,6 +186,7 @@ class SarifAndSettingsTest {
         JsonPath passing = completed(passingRun, commit(Map.of("k8s/agent.yaml", app)));
         assertThat(passing.getBoolean("passed")).as(passing.getString("summary")).isTrue();
         assertThat(passing.getInt("counts.warning")).isPositive();
+        assertThat(severities(stored(passingRun, StageReport.VALIDATION), "run-as-non-root")).containsExactly("warning");
 
         UUID strictRun = UUID.randomUUID();
         JsonPath strict = completed(strictRun, commit(Map.of("k8s/agent.yaml", app, ".sluice.yaml", settings)));
@@ -172,5 +195,26 @@ class SarifAndSettingsTest {
         assertThat(strict.getInt("counts.error")).isZero();
         assertThat(strict.getString("summary")).startsWith("warnings fail the gate (failOnWarnings): k8s/agent.yaml:");
         assertThat(strict.getString("summary")).doesNotContain("latest");
+        // run-as-non-root lowered to info: reported as info, counted as info, so it does not fail the gate
+        JsonNode report = stored(strictRun, StageReport.VALIDATION);
+        assertThat(severities(report, "run-as-non-root")).containsExactly("info");
+        assertThat(strict.getInt("counts.info")).isEqualTo(passing.getInt("counts.info") + 1);
+        assertThat(strict.getString("summary")).doesNotContain("runAsNonRoot");
+        assertThat(severities(report, "image-tag")).isEmpty();
+        JsonNode sarif = stored(strictRun, SarifReport.STAGE);
+        assertThat(sarif.at("/runs/0/results")).anySatisfy(r -> {
+            assertThat(r.get("ruleId").asText()).isEqualTo("run-as-non-root");
+            assertThat(r.get("level").asText()).isEqualTo("note");
+        });
+    }
+
+    private static List<String> severities(JsonNode report, String ruleId) {
+        List<String> found = new ArrayList<>();
+        report.get("findings").forEach(f -> {
+            if (f.get("ruleId").asText().equals(ruleId)) {
+                found.add(f.get("severity").asText());
+            }
+        });
+        return found;
     }
 }
