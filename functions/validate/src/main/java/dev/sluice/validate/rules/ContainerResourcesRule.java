@@ -12,8 +12,9 @@ import dev.sluice.validate.ManifestObject;
 import dev.sluice.validate.Severity;
 
 /**
- * A container without resource requests or limits: the scheduler cannot place it sensibly without requests,
- * and without limits one leaking container can starve its neighbours.
+ * A container without a CPU request, a memory request or a memory limit, naming each one missing: the
+ * scheduler cannot place it sensibly without requests, and without a memory limit one leaking container can
+ * starve its neighbours.
  */
 @ApplicationScoped
 public class ContainerResourcesRule implements ObjectRule {
@@ -40,21 +41,25 @@ public class ContainerResourcesRule implements ObjectRule {
         for (PodSpecs.Container c : PodSpecs.containers(object)) {
             JsonNode resources = c.node().path("resources");
             List<String> missing = new ArrayList<>();
-            if (isEmpty(resources.path("requests"))) {
-                missing.add("resources.requests");
-            }
-            if (isEmpty(resources.path("limits"))) {
-                missing.add("resources.limits");
+            for (String quantity : REQUIRED) {
+                if (!isSet(resources.at("/" + quantity.replace('.', '/')))) {
+                    missing.add("resources." + quantity);
+                }
             }
             if (!missing.isEmpty()) {
-                findings.add(finding(object, c.pointer() + (c.node().has("resources") ? "/resources" : ""), object.label() + " " + c.label() + " has no " + String.join(" or ", missing),
-                        "set cpu and memory requests, and a memory limit"));
+                findings.add(finding(object, c.pointer() + (c.node().has("resources") ? "/resources" : ""),
+                        object.label() + " " + c.label() + " has no " + String.join(", ", missing),
+                        "set " + String.join(", ", missing) + ": requests let the scheduler place the pod, "
+                                + "a memory limit keeps one container from starving its node"));
             }
         }
         return findings;
     }
 
-    private static boolean isEmpty(JsonNode n) {
-        return !n.isObject() || n.isEmpty();
+    /** What kube-score, Polaris and kube-linter ask of every container (a CPU limit only throttles: not asked). */
+    static final List<String> REQUIRED = List.of("requests.cpu", "requests.memory", "limits.memory");
+
+    private static boolean isSet(JsonNode quantity) {
+        return quantity.isNumber() || quantity.isTextual() && !quantity.asText().isBlank();
     }
 }

@@ -43,6 +43,28 @@ class PolicyRulesTest {
     }
 
     @Test
+    void resourcesNeedCpuAndMemoryRequestsAndAMemoryLimitAndTheFindingNamesWhatIsMissing() {
+        assertThat(findings(pod("", "resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 128Mi}}\n"), "resources"))
+                .isEmpty();
+        assertThat(findings(pod("", ""), "resources")).singleElement().satisfies(f -> {
+            assertThat(f.path()).isEqualTo("spec.containers[0]");
+            assertThat(f.message()).endsWith("has no resources.requests.cpu, resources.requests.memory, resources.limits.memory");
+        });
+        // limits only (kube-score's "only limits" case): the requests are missing
+        assertThat(findings(pod("", "resources: {limits: {cpu: 200m, memory: 1Gi}}\n"), "resources")).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.path()).isEqualTo("spec.containers[0].resources");
+                    assertThat(f.message()).endsWith("has no resources.requests.cpu, resources.requests.memory");
+                });
+        // requests without memory, and no memory limit: a non-empty requests/limits is not enough
+        assertThat(findings(pod("", "resources: {requests: {cpu: 100m}, limits: {cpu: 1}}\n"), "resources")).singleElement()
+                .extracting(ManifestFinding::message).asString()
+                .endsWith("has no resources.requests.memory, resources.limits.memory");
+        assertThat(findings(pod("", "resources: {requests: {cpu: 100m, memory: \"\"}, limits: {memory: 1Gi}}\n"), "resources"))
+                .singleElement().extracting(ManifestFinding::message).asString().endsWith("has no resources.requests.memory");
+    }
+
+    @Test
     void privilegedAndAddedCapabilitiesAreErrorsAtTheFieldLine() {
         List<ManifestFinding> privileged = findings(pod("", "securityContext:\n  privileged: true\n"), "privileged");
         assertThat(privileged).singleElement().satisfies(f -> {
