@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * What a release changes in its environment, compared with the environment's last verified release: each
  * object in apply order with its action (and, for a change, the changed field paths), and the objects of
- * the last release that the new one no longer has. Those would be pruned; pruning is not built yet.
+ * the last release that the new one no longer has: pruned once the release is verified when the environment sets
+ * {@code prune: true} ({@link Pruning}), else left in the cluster.
  */
 public record ReleasePlan(String previousReleaseId, Counts counts, List<PlannedObject> objects,
         List<ObjectRef> wouldPrune, List<SkippedDocument> skipped) {
