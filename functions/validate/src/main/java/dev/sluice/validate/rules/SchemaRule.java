@@ -24,7 +24,9 @@ import dev.sluice.validate.schema.NearestName;
 /**
  * Checks each object against the API schema of its apiVersion and kind: unknown fields (kubectl's strict field
  * validation refuses them), wrong types and missing required fields. A known kind at a version the schema does
- * not have is an error naming the versions that exist; removed versions are {@code deprecated-api}'s.
+ * not have is an error naming the versions that exist; a kind a built-in group/version does not serve at all
+ * ({@code apps/v1 Deploymnet}) is an error naming the kinds it serves, with a "did you mean"; removed versions
+ * are {@code deprecated-api}'s.
  */
 @ApplicationScoped
 public class SchemaRule implements ObjectRule {
@@ -41,7 +43,7 @@ public class SchemaRule implements ObjectRule {
 
     @Override
     public String description() {
-        return "An object the API server would refuse: unknown field, wrong type, missing required field, or a version that does not have the kind.";
+        return "An object the API server would refuse: unknown field, wrong type, missing required field, a version that does not have the kind, or a kind a Kubernetes group/version does not serve.";
     }
 
     @Override
@@ -63,7 +65,7 @@ public class SchemaRule implements ObjectRule {
         if (schema == null) {
             Set<String> versions = schemas.versions(object.group(), object.kind());
             if (versions.isEmpty()) {
-                return List.of(); // not a kind the schema knows: unknown-kind says so
+                return unknownBuiltInKind(object); // else not a kind the schema knows: unknown-kind says so
             }
             String group = object.group().isEmpty() ? "" : object.group() + "/";
             return List.of(finding(object, "/apiVersion", object.label() + ": " + object.apiVersion() + " does not serve "
@@ -85,6 +87,19 @@ public class SchemaRule implements ObjectRule {
             }
         }
         return findings;
+    }
+
+    /** A kind that a Kubernetes group/version does not serve ({@code apps/v1 Deploymnet}): the API server refuses it. */
+    private List<ManifestFinding> unknownBuiltInKind(ManifestObject object) {
+        Set<String> served = schemas.servedKinds(object.apiVersion());
+        if (served.isEmpty() || served.contains(object.kind())) {
+            return List.of();
+        }
+        String guess = NearestName.of(object.kind(), served);
+        return List.of(finding(object, "/kind", object.label() + ": " + object.apiVersion() + " has no kind " + object.kind()
+                + (guess == null ? "" : " (did you mean " + guess + "?)") + "; it serves " + String.join(", ", served),
+                guess == null ? "set kind to one of the kinds " + object.apiVersion() + " serves, or the apiVersion of the kind you meant"
+                        : "set kind: " + guess));
     }
 
     private ManifestFinding toFinding(ManifestObject object, Error e) {

@@ -25,6 +25,8 @@ import com.networknt.schema.SpecificationVersion;
 public final class KubernetesSchemas {
     public static final String RESOURCE = "schema/kubernetes.json";
     public static final String KIND_PREFIX = "kind:";
+    /** The member of the schema document listing the kinds each Kubernetes group/version serves. */
+    public static final String SERVED_KINDS = "servedKinds";
     private static final String IRI = "https://sluice.dev/schema/kubernetes.json";
 
     private final JsonNode document;
@@ -32,6 +34,10 @@ public final class KubernetesSchemas {
     // "apps" + "Deployment" -> {"v1"}: to tell an unknown version of a known kind from an unknown kind
     private final Map<String, Set<String>> versionsByGroupKind = new TreeMap<>();
     private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+    // "apps/v1" -> {"ControllerRevision", "DaemonSet", ...}: every kind a built-in group/version serves
+    private final Map<String, Set<String>> served = new TreeMap<>();
+    // "serving.knative.dev/v1" -> {"Configuration", ...}: the kinds the schema has at an apiVersion
+    private final Map<String, Set<String>> kindsByApiVersion = new TreeMap<>();
 
     private KubernetesSchemas(String json) throws IOException {
         this.document = new ObjectMapper().readTree(json);
@@ -44,7 +50,13 @@ public final class KubernetesSchemas {
                 String group = slash < 0 ? "" : apiVersion.substring(0, slash);
                 versionsByGroupKind.computeIfAbsent(group + "/" + parts[2], k -> new TreeSet<>())
                         .add(apiVersion.substring(slash + 1));
+                kindsByApiVersion.computeIfAbsent(apiVersion, k -> new TreeSet<>()).add(parts[2]);
             }
+        });
+        document.path(SERVED_KINDS).fields().forEachRemaining(e -> {
+            Set<String> kinds = new TreeSet<>();
+            e.getValue().forEach(k -> kinds.add(k.asText()));
+            served.put(e.getKey(), kinds);
         });
     }
 
@@ -85,6 +97,19 @@ public final class KubernetesSchemas {
     /** The versions of a group that have this kind (empty when the schema does not know the kind in that group). */
     public Set<String> versions(String group, String kind) {
         return versionsByGroupKind.getOrDefault(group + "/" + kind, Set.of());
+    }
+
+    /**
+     * Every kind a built-in Kubernetes group/version serves (those the schema has fields for and the rest), or
+     * an empty set for an apiVersion that is not Kubernetes' own (a custom resource's, Knative's).
+     */
+    public Set<String> servedKinds(String apiVersion) {
+        return served.getOrDefault(apiVersion, Set.of());
+    }
+
+    /** The kinds the schema has at an apiVersion. */
+    public Set<String> kinds(String apiVersion) {
+        return kindsByApiVersion.getOrDefault(apiVersion, Set.of());
     }
 
     /** A definition of the document by its JSON pointer inside the document ("/definitions/V1Container"). */

@@ -106,10 +106,40 @@ class SchemaRuleTest {
     }
 
     @Test
+    void aMisspeltKindOfABuiltInVersionIsAnErrorWithTheKindItMeant() {
+        String deployment = "apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web}\nspec: {}\n";
+        assertThat(findings(deployment, "schema")).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.ERROR);
+            assertThat(f.category()).isEqualTo(Category.SCHEMA);
+            assertThat(f.line()).isEqualTo(2);
+            assertThat(f.path()).isEqualTo("kind");
+            assertThat(f.message()).isEqualTo("Deploymnet web: apps/v1 has no kind Deploymnet (did you mean Deployment?); "
+                    + "it serves ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet");
+            assertThat(f.remediation()).isEqualTo("set kind: Deployment");
+        });
+        assertThat(findings(deployment, "unknown-kind")).isEmpty();
+        String service = "apiVersion: v1\nkind: Sevice\nmetadata: {name: web}\n";
+        assertThat(findings(service, "schema")).singleElement().extracting(ManifestFinding::message).asString()
+                .startsWith("Sevice web: v1 has no kind Sevice (did you mean Service?); it serves Binding, ConfigMap,")
+                .contains("Node, PersistentVolume");
+        // a kind Kubernetes serves but the schema has no fields for is not an error
+        String node = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n";
+        assertThat(findings(node, "schema")).isEmpty();
+        assertThat(findings(node, "unknown-kind")).singleElement().extracting(ManifestFinding::severity).isEqualTo(Severity.INFO);
+    }
+
+    @Test
     void aCustomResourceIsAnInfoNotAnError() {
         String yaml = "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: c}\nspec: {anything: goes}\n";
         assertThat(findings(yaml, "unknown-kind")).singleElement().extracting(ManifestFinding::severity).isEqualTo(Severity.INFO);
         assertThat(findings(yaml, "schema")).isEmpty();
+        // Knative's groups are custom resources too: a misspelt kind stays an info, with a guess
+        String knative = "apiVersion: serving.knative.dev/v1\nkind: Servce\nmetadata: {name: hello}\n";
+        assertThat(findings(knative, "schema")).isEmpty();
+        assertThat(findings(knative, "unknown-kind")).singleElement().satisfies(f -> {
+            assertThat(f.severity()).isEqualTo(Severity.INFO);
+            assertThat(f.message()).contains("(did you mean Service?)");
+        });
     }
 
     private static final String BASE_AND_MERGE = """

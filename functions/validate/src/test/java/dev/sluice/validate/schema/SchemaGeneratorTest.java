@@ -40,4 +40,15 @@ class SchemaGeneratorTest {
         assertThat(defs.at("/V1Container/required").toString()).contains("name");
         assertThat(defs.at("/V1Container/additionalProperties").asBoolean(true)).isFalse();
     }
+
+    @Test
+    void theServedKindsOfEachKubernetesVersionIncludeEveryKindTheSchemaChecksAndTheOnesItDoesNot() {
+        var served = SchemaGenerator.servedKinds();
+        SchemaGenerator.KUBERNETES_KINDS.forEach((apiVersion, kinds) -> assertThat(served.get(apiVersion)).as(apiVersion).containsAll(kinds));
+        assertThat(served.get("v1")).contains("Node", "Event", "Binding").doesNotContain("PodBinding", "ServiceAccountToken", "Eviction");
+        assertThat(served.get("apps/v1")).containsExactly("ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet");
+        assertThat(served.get("storage.k8s.io/v1")).contains("CSIDriver", "StorageClass");
+        assertThat(served.get("resource.k8s.io/v1")).contains("ResourceClaim"); // GA in Kubernetes 1.34
+        assertThat(served).doesNotContainKeys("serving.knative.dev/v1", "extensions/v1beta1");
+    }
 }
