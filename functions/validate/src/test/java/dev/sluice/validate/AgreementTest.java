@@ -35,6 +35,7 @@ class AgreementTest {
         KUBE_LINTER.put("cluster-admin-role-binding", Set.of("cluster-admin-binding"));
         KUBE_LINTER.put("dangling-service", Set.of("service-selector"));
         KUBE_LINTER.put("docker-sock", Set.of("host-path"));
+        KUBE_LINTER.put("drop-net-raw-capability", Set.of("capabilities"));
         KUBE_LINTER.put("duplicate-env-var", Set.of("duplicate-env"));
         KUBE_LINTER.put("env-var-secret", Set.of("env-secret"));
         KUBE_LINTER.put("host-ipc", Set.of("host-namespaces"));
@@ -54,6 +55,8 @@ class AgreementTest {
         KUBE_LINTER.put("schema-validation", Set.of("schema"));
         KUBE_LINTER.put("sensitive-host-mounts", Set.of("host-path"));
         KUBE_LINTER.put("startup-port", Set.of("probe-port"));
+        // kube-linter's kubeconform template: the API schema check, like schema-validation on the same file
+        KUBE_LINTER.put("template-kubeconform", Set.of("schema"));
         KUBE_LINTER.put("unset-cpu-requirements", Set.of("resources"));
         KUBE_LINTER.put("unset-memory-requirements", Set.of("resources"));
         KUBE_LINTER.put("wildcard-in-rules", Set.of("rbac-wildcard"));
@@ -210,11 +213,14 @@ class AgreementTest {
     }
 
     // Measured when the rules were written; every other check agrees 100%.
-    static final double FLOOR_KUBE_LINTER = 98;
+    static final double FLOOR_KUBE_LINTER = 96.4;
     static final double FLOOR_KUBE_SCORE = 92.9;
     static final Map<String, Double> CHECK_FLOORS = Map.of(
             // host-path flags every hostPath volume, kube-linter's docker-sock only the docker socket
             "docker-sock", 50.0,
+            // kube-linter asks every container to drop NET_RAW; Sluice's capabilities rule flags adding it, not
+            // failing to drop it (2 of its 4 reports)
+            "drop-net-raw-capability", 50.0,
             // kube-score asks for probes only on pods a Service targets; Sluice (like kube-linter and Polaris) on all
             "Pod Probes", 60.0,
             // kube-score accepts batch/v1beta1 CronJob; Kubernetes 1.25 removed it
