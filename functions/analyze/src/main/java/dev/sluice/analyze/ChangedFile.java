@@ -33,7 +33,7 @@ public record ChangedFile(String path, String oldPath, String changeType, int ad
     /** Code in a programming language (not data, docs or build config), which tests are expected to cover. */
     @JsonIgnore
     boolean isCode() {
-        Language l = language == null ? null : Language.ofLabel(language);
+        Language l = language == null ? ImportScan.graphLanguage(path) : Language.ofLabel(language);
         return l != null && l != Language.YAML && l != Language.JSON && l != Language.MARKDOWN && l != Language.DOCKERFILE
                 && FileKind.SOURCE.id.equals(kind);
     }

@@ -26,13 +26,16 @@ final class ImportGraph {
     private final int[][] dependsOn;
     private final int[][] dependents;
     private final int edges;
+    private final Map<String, ImportScan> scans;
 
-    private static final List<String> JS_EXTENSIONS = List.of("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".d.ts");
+    private static final List<String> JS_EXTENSIONS = List.of("", ".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts",
+            ".cts", ".d.ts");
 
     /** @param scans every graph-language file of the tree with what it declares and imports */
     ImportGraph(Map<String, ImportScan> scans) {
         files = new ArrayList<>(new TreeSet<>(scans.keySet().stream()
-                .filter(f -> ImportScan.reads(Language.ofName(f))).toList()));
+                .filter(f -> ImportScan.graphLanguage(f) != null).toList()));
+        this.scans = scans;
         for (int i = 0; i < files.size(); i++) {
             index.put(files.get(i), i);
         }
@@ -113,6 +116,37 @@ final class ImportGraph {
         return reached;
     }
 
+    /**
+     * Per file that is gone from the tree (deleted, or renamed away), the files that still import it: resolved
+     * with the same resolvers as if it were there, an import of theirs names it. Their import no longer finds the
+     * file, so the change reaches them (and whatever depends on them) as surely as an edit of it would.
+     *
+     * @param gone what each gone file declared (for Java and Kotlin its package says which class it was)
+     */
+    Map<String, Set<String>> importersOfGone(Map<String, ImportScan> gone) {
+        Map<String, Set<String>> out = new TreeMap<>();
+        Map<String, ImportScan> withGone = new HashMap<>(scans);
+        List<String> candidates = new ArrayList<>(files);
+        for (var g : gone.entrySet()) {
+            if (!index.containsKey(g.getKey()) && ImportScan.graphLanguage(g.getKey()) != null) {
+                withGone.put(g.getKey(), g.getValue());
+                candidates.add(g.getKey());
+            }
+        }
+        if (candidates.size() == files.size()) {
+            return out;
+        }
+        Resolver resolver = new Resolver(candidates, withGone);
+        for (String f : files) {
+            for (String target : resolver.resolve(f, scans.get(f))) {
+                if (!index.containsKey(target) && withGone.containsKey(target)) {
+                    out.computeIfAbsent(target, k -> new TreeSet<>()).add(f);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Strongly connected components of more than one file (import cycles), biggest first; iterative Tarjan. */
     List<List<String>> cycles() {
         int n = files.size();
@@ -188,7 +222,7 @@ final class ImportGraph {
         Resolver(List<String> files, Map<String, ImportScan> scans) {
             all = new TreeSet<>(files);
             for (String f : files) {
-                Language lang = Language.ofName(f);
+                Language lang = ImportScan.graphLanguage(f);
                 ImportScan s = scans.get(f);
                 if (lang == Language.JAVA || lang == Language.KOTLIN) {
                     String cls = stem(f);
@@ -224,7 +258,7 @@ final class ImportGraph {
         }
 
         List<String> resolve(String file, ImportScan scan) {
-            Language lang = Language.ofName(file);
+            Language lang = ImportScan.graphLanguage(file);
             if (lang == null || scan == null) {
                 return List.of();
             }
@@ -323,15 +357,35 @@ final class ImportGraph {
                         }
                     }
                 }
-                if (hit == null && base.endsWith(".js")) {
-                    // TypeScript sources import "./x.js" for the compiled name of ./x.ts.
-                    String stem = base.substring(0, base.length() - 3);
-                    hit = all.contains(stem + ".ts") ? stem + ".ts" : all.contains(stem + ".tsx") ? stem + ".tsx" : null;
+                if (hit == null) {
+                    hit = typescriptSource(base);
                 }
                 if (hit != null) {
                     out.add(hit);
                 }
             }
+        }
+
+        /** TypeScript sources import "./x.js" for the compiled name of ./x.ts (or .tsx), "./x.mjs" for ./x.mts. */
+        private String typescriptSource(String base) {
+            int dot = base.lastIndexOf('.');
+            if (dot < 0 || base.indexOf('/', dot) >= 0) {
+                return null;
+            }
+            String stem = base.substring(0, dot);
+            List<String> sources = switch (base.substring(dot)) {
+                case ".js" -> List.of(".ts", ".tsx");
+                case ".jsx" -> List.of(".tsx");
+                case ".mjs" -> List.of(".mts");
+                case ".cjs" -> List.of(".cts");
+                default -> List.of();
+            };
+            for (String ext : sources) {
+                if (all.contains(stem + ext)) {
+                    return stem + ext;
+                }
+            }
+            return null;
         }
 
         private void go(ImportScan scan, List<String> out) {

@@ -2,7 +2,9 @@ package dev.sluice.analyze;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,9 +24,32 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
     private static final Pattern JS_FROM = Pattern.compile("(?:^|\\s|;)(?:import|export)\\b[^'\"`]*?\\bfrom\\s*['\"]([^'\"]+)['\"]");
     private static final Pattern JS_BARE = Pattern.compile("^\\s*import\\s*['\"]([^'\"]+)['\"]");
     private static final Pattern JS_CALL = Pattern.compile("\\b(?:require|import)\\s*\\(\\s*['\"]([^'\"]+)['\"]\\s*\\)");
+    // An import or re-export clause that goes on on the next lines: "import {", "export * as ns", "import type {".
+    private static final Pattern JS_OPEN_CLAUSE = Pattern.compile("^\\s*(?:import|export)\\b[\\s\\w${},*]*$");
+    private static final int CLAUSE_LINES = 200;
     private static final Pattern GO_SINGLE = Pattern.compile("^\\s*import\\s+(?:[\\w.]+\\s+)?\"([^\"]+)\"");
     private static final Pattern GO_BLOCK_START = Pattern.compile("^\\s*import\\s*\\(");
     private static final Pattern GO_BLOCK_LINE = Pattern.compile("^\\s*(?:[\\w.]+\\s+)?\"([^\"]+)\"");
+
+    /**
+     * The language a path is read as for the graph: its counted language, or JavaScript for {@code .jsx} and
+     * TypeScript for {@code .mts} / {@code .cts}, which cloc 1.96 does not count as either (so neither does
+     * {@link Language}) but which import and are imported like them. Null when the graph does not read the file.
+     */
+    static Language graphLanguage(String path) {
+        Language counted = Language.ofName(path);
+        if (reads(counted)) {
+            return counted;
+        }
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".jsx")) {
+            return Language.JAVASCRIPT;
+        }
+        if (lower.endsWith(".mts") || lower.endsWith(".cts")) {
+            return Language.TYPESCRIPT;
+        }
+        return null;
+    }
 
     static ImportScan of(Language language, byte[] content) {
         if (language == null) {
@@ -149,20 +174,50 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
         return new ImportScan(null, List.copyOf(imports), Set.of());
     }
 
+    /**
+     * Imports line by line; a clause spread over lines ({@code import {} on one, {@code } from './x'} a few lines
+     * later, the usual formatting of a long import) is joined up to the line that names the module.
+     */
     private static ImportScan javascript(List<String> lines) {
-        List<String> imports = new ArrayList<>();
+        Set<String> imports = new LinkedHashSet<>();
+        StringBuilder clause = null;
+        int clauseLines = 0;
         for (String line : lines) {
+            boolean statement = startsWithWord(line, "import") || startsWithWord(line, "export");
+            if (clause != null) {
+                if (statement) {
+                    clause = null;
+                } else {
+                    int comment = line.indexOf("//");
+                    String code = comment < 0 ? line : line.substring(0, comment);
+                    clause.append(' ').append(code);
+                    if (code.indexOf('\'') >= 0 || code.indexOf('"') >= 0) {
+                        find(JS_FROM, clause, imports);
+                        clause = null;
+                    } else if (code.indexOf(';') >= 0 || ++clauseLines > CLAUSE_LINES) {
+                        clause = null;
+                    }
+                }
+            }
             if (!(line.contains("import") || line.contains("require") || line.contains("export"))) {
                 continue;
             }
             for (Pattern p : new Pattern[] { JS_FROM, JS_BARE, JS_CALL }) {
-                Matcher m = p.matcher(line);
-                while (m.find()) {
-                    imports.add(m.group(1));
-                }
+                find(p, line, imports);
+            }
+            if (statement && JS_OPEN_CLAUSE.matcher(line).matches()) {
+                clause = new StringBuilder(line);
+                clauseLines = 0;
             }
         }
         return new ImportScan(null, List.copyOf(imports), Set.of());
+    }
+
+    private static void find(Pattern p, CharSequence text, Set<String> imports) {
+        Matcher m = p.matcher(text);
+        while (m.find()) {
+            imports.add(m.group(1));
+        }
     }
 
     private static ImportScan go(List<String> lines) {

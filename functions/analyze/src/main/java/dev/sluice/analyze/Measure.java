@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -90,7 +91,7 @@ final class Measure {
             }
         }
         long tSecrets = System.nanoTime();
-        Measurement.GraphSummary summary = graphSummary(graph, change.files());
+        Measurement.GraphSummary summary = graphSummary(graph, change.files(), goneScans(repo, base, change.files(), cache));
         long tGraph = System.nanoTime();
         List<ManifestObjects.ObjectRef> atHead = manifests(repo, headCommit, cache, settings.manifests());
         List<ManifestObjects.Duplicate> duplicates = ManifestObjects.duplicates(atHead);
@@ -118,7 +119,28 @@ final class Measure {
         }
     }
 
-    private static Measurement.GraphSummary graphSummary(ImportGraph graph, List<ChangedFile> files) {
+    /** What the files the change deleted or renamed away declared at {@code base}: the graph finds who still imports them. */
+    private static Map<String, ImportScan> goneScans(Repository repo, String base, List<ChangedFile> files, TreeCache cache)
+            throws IOException {
+        List<String> gone = new ArrayList<>();
+        for (ChangedFile f : files) {
+            if ("deleted".equals(f.changeType())) {
+                gone.add(f.path());
+            } else if ("renamed".equals(f.changeType())) {
+                gone.add(f.oldPath());
+            }
+        }
+        gone.removeIf(p -> ImportScan.graphLanguage(p) == null);
+        if (base == null || gone.isEmpty()) {
+            return Map.of();
+        }
+        try (ObjectReader reader = repo.newObjectReader()) {
+            return cache.importScansOf(reader, GitRepositories.commit(repo, base).getTree(), gone);
+        }
+    }
+
+    private static Measurement.GraphSummary graphSummary(ImportGraph graph, List<ChangedFile> files,
+            Map<String, ImportScan> gone) {
         List<String> changed = new ArrayList<>();
         int outside = 0;
         for (ChangedFile f : files) {
@@ -131,7 +153,16 @@ final class Measure {
                 outside++;
             }
         }
-        Set<String> dependents = graph.dependentsOf(changed);
+        Set<String> dependents = new TreeSet<>(graph.dependentsOf(changed));
+        // A gone file's dependents: the files that still import it, and what depends on them.
+        Map<String, Integer> gonePerFile = new LinkedHashMap<>();
+        for (var e : graph.importersOfGone(gone).entrySet()) {
+            Set<String> reached = new TreeSet<>(e.getValue());
+            reached.addAll(graph.dependentsOf(e.getValue()));
+            reached.removeAll(changed);
+            dependents.addAll(reached);
+            gonePerFile.put(e.getKey(), reached.size());
+        }
         List<List<String>> cycles = graph.cycles();
         List<String> inCycles = new ArrayList<>();
         for (List<String> c : cycles) {
@@ -142,8 +173,10 @@ final class Measure {
             }
         }
         inCycles.sort(null);
+        Map<String, Integer> reachPerFile = new LinkedHashMap<>(graph.reachPerFile(changed, 50));
+        reachPerFile.putAll(gonePerFile);
         Map<String, Integer> perFile = new LinkedHashMap<>();
-        graph.reachPerFile(changed, 50).entrySet().stream()
+        reachPerFile.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
                 .limit(10).forEach(e -> perFile.put(e.getKey(), e.getValue()));
         int others = Math.max(1, graph.fileCount() - changed.size());

@@ -95,8 +95,8 @@ public class TreeCache {
                 }
                 String path = walk.getPathString();
                 boolean goMod = path.equals("go.mod") || path.endsWith("/go.mod");
-                Language language = Language.ofName(path);
-                if (!goMod && !ImportScan.reads(language)) {
+                Language language = ImportScan.graphLanguage(path);
+                if (!goMod && language == null) {
                     continue;
                 }
                 ObjectId id = walk.getObjectId(0);
@@ -109,6 +109,33 @@ public class TreeCache {
                     } else {
                         scan = content == null ? ImportScan.EMPTY : ImportScan.of(language, content);
                     }
+                    cache.put(id, scan);
+                }
+                out.put(path, scan);
+            }
+        }
+        return out;
+    }
+
+    /** What the graph-language files at {@code paths} of {@code tree} declare and import; a path not in the tree is left out. */
+    Map<String, ImportScan> importScansOf(ObjectReader reader, RevTree tree, java.util.Collection<String> paths)
+            throws IOException {
+        Map<String, ImportScan> out = new TreeMap<>();
+        Map<ObjectId, ImportScan> cache = scans();
+        for (String path : paths) {
+            Language language = ImportScan.graphLanguage(path);
+            if (language == null) {
+                continue;
+            }
+            try (TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+                if (walk == null || (walk.getFileMode(0).getBits() & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+                    continue;
+                }
+                ObjectId id = walk.getObjectId(0);
+                ImportScan scan = cache.get(id);
+                if (scan == null) {
+                    byte[] content = read(reader, id);
+                    scan = content == null ? ImportScan.EMPTY : ImportScan.of(language, content);
                     cache.put(id, scan);
                 }
                 out.put(path, scan);

@@ -238,6 +238,63 @@ class AnalysisRulesTest {
     }
 
     @Test
+    void aChangeReachesFilesThatImportItThroughMultiLineImportsAndJsxComponentsAreInTheGraph() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("web/src/money.ts", "export const cents = (n: number) => n * 100;\n");
+        files.put("web/src/cart.ts", "import {\n  cents,\n  euros,\n} from './money';\n\nexport const total = cents(1);\n");
+        files.put("web/src/Checkout.jsx", "import React from 'react';\nimport {\n  total\n} from './cart';\n\n"
+                + "export const Checkout = () => <p>{total}</p>;\n");
+        files.put("web/src/App.jsx", "import { Checkout } from './Checkout';\nexport default function App() { return <Checkout/>; }\n");
+        files.put("web/src/leaf.ts", "export const leaf = 1;\n");
+        String base = repo.commit("init", files);
+        String after = repo.commit("money", Map.of("web/src/money.ts", "export const cents = (n: number) => Math.round(n * 100);\n"));
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", base, after)).then().statusCode(200)
+                .body("factors", hasItem(containsString("3 files depend on the change")));
+        JsonNode report = report(run);
+        assertThat(report.at("/graph/files").asInt()).isEqualTo(5);
+        assertThat(report.at("/graph/sampleDependents").toString())
+                .isEqualTo("[\"web/src/App.jsx\",\"web/src/Checkout.jsx\",\"web/src/cart.ts\"]");
+        assertThat(factor(report, "reach").at("/evidence/0/file").asText()).isEqualTo("web/src/money.ts");
+    }
+
+    @Test
+    void deletingAFileHalfTheRepositoryImportsReachesTheFilesThatStillImportIt() {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("src/shop/core/Money.java", "package shop.core;\npublic record Money(long cents) {}\n");
+        files.put("src/shop/util/Leaf.java", "package shop.util;\npublic class Leaf {}\n");
+        for (int i = 0; i < 4; i++) {
+            files.put("src/shop/orders/Order" + i + ".java",
+                    "package shop.orders;\nimport shop.core.Money;\npublic class Order" + i + " { Money m; }\n");
+        }
+        files.put("src/shop/api/Api.java", "package shop.api;\nimport shop.orders.Order0;\nclass Api {}\n");
+        files.put("src/test/java/shop/ApiTest.java", "package shop;\nclass ApiTest {}\n");
+        String base = repo.commit("init", files);
+        Map<String, String> deleteMoney = new LinkedHashMap<>();
+        deleteMoney.put("src/shop/core/Money.java", null);
+        String noMoney = repo.commit("drop Money", deleteMoney);
+        Map<String, String> deleteLeaf = new LinkedHashMap<>();
+        deleteLeaf.put("src/shop/util/Leaf.java", null);
+        String noLeaf = repo.commit("drop Leaf", deleteLeaf);
+
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", base, noMoney)).then().statusCode(200)
+                .body("factors", hasItem(containsString("5 files depend on the change")));
+        JsonNode report = report(run);
+        assertThat(report.at("/graph/dependents").asInt()).isEqualTo(5);
+        assertThat(report.at("/graph/dependentsPerChangedFile/src~1shop~1core~1Money.java").asInt()).isEqualTo(5);
+        JsonNode reach = factor(report, "reach");
+        assertThat(reach.at("/evidence/0/file").asText()).isEqualTo("src/shop/core/Money.java");
+        // 4 orders and the api of the 7 files left
+        assertThat(reach.get("weight").asInt()).isEqualTo(Math.round(20 * 5 / 7.0f));
+
+        UUID leaf = UUID.randomUUID();
+        post(leaf, request(leaf, "refs/heads/main", noMoney, noLeaf)).then().statusCode(200);
+        assertThat(report(leaf).at("/graph/dependents").asInt()).isZero();
+        assertThat(report(leaf).findValuesAsText("id")).doesNotContain("reach");
+    }
+
+    @Test
     void aChangeInsideAnImportCycleIsNamedWithTheCycle() {
         String base = repo.commit("init", Map.of("app/a.py", "import app.b\n", "app/b.py", "import app.a\n",
                 "app/__init__.py", "", "app/c.py", "x = 1\n"));

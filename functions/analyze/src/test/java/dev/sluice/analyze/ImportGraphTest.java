@@ -18,7 +18,7 @@ class ImportGraphTest {
             if (path.endsWith("go.mod")) {
                 scans.put(path, new ImportScan(content.replaceAll("(?s).*module\\s+(\\S+).*", "$1"), List.of(), java.util.Set.of()));
             } else {
-                scans.put(path, ImportScan.of(Language.ofName(path), bytes));
+                scans.put(path, ImportScan.of(ImportScan.graphLanguage(path), bytes));
             }
         });
         return new ImportGraph(scans);
@@ -77,6 +77,62 @@ class ImportGraphTest {
         assertThat(g.importsOf("web/src/api/index.ts")).containsExactly("web/src/util.js");
         assertThat(g.importsOf("web/src/ui/index.ts")).containsExactly("web/src/ui/button.tsx");
         assertThat(g.dependentsOf(List.of("web/src/util.js"))).containsExactly("web/src/api/index.ts", "web/src/app.ts");
+    }
+
+    @Test
+    void multiLineImportAndReExportClausesOfJavascriptAndTypescriptBecomeEdges() {
+        ImportGraph g = graph(Map.of(
+                "web/src/app.ts", "import {\n  api,\n  type Options, // the options\n} from './api';\n"
+                        + "import React, {\n  useState,\n} from 'react';\n"
+                        + "export {\n  Button\n}\n  from \"./ui/button\";\n"
+                        + "import type {\n  Money } from '../shared/money'\n",
+                "web/src/api.ts", "export default {\n  from: './not-an-import',\n};\nexport const api = 1;\n",
+                "web/src/ui/button.tsx", "export class Button {\n  label = 'ok'\n}\n",
+                "web/src/not-an-import.ts", "export const x = 1;\n",
+                "web/shared/money.ts", "export type Money = number;\n"));
+        assertThat(g.importsOf("web/src/app.ts")).containsExactlyInAnyOrder("web/src/api.ts", "web/src/ui/button.tsx",
+                "web/shared/money.ts");
+        assertThat(g.importsOf("web/src/api.ts")).as("an object literal's 'from' key is no import").isEmpty();
+        assertThat(g.dependentsOf(List.of("web/shared/money.ts"))).containsExactly("web/src/app.ts");
+    }
+
+    @Test
+    void jsxMjsCjsAndMtsFilesAreNodesOfTheGraph() {
+        ImportGraph g = graph(Map.of(
+                "web/App.jsx", "import { Checkout } from './Checkout';\nimport config from './config.mjs';\n",
+                "web/Checkout.jsx", "const total = require('./total.cjs');\nexport const Checkout = () => <p>{total}</p>;\n",
+                "web/config.mjs", "export default {};\n",
+                "web/total.cjs", "module.exports = 1;\n",
+                "web/lib/index.ts", "import { clock } from './clock.mjs';\n",
+                "web/lib/clock.mts", "export const clock = 1;\n"));
+        assertThat(g.fileCount()).isEqualTo(6);
+        assertThat(g.importsOf("web/App.jsx")).containsExactlyInAnyOrder("web/Checkout.jsx", "web/config.mjs");
+        assertThat(g.importsOf("web/lib/index.ts")).containsExactly("web/lib/clock.mts");
+        assertThat(g.dependentsOf(List.of("web/total.cjs"))).containsExactly("web/App.jsx", "web/Checkout.jsx");
+    }
+
+    @Test
+    void filesThatStillImportAGoneFileAreItsImportersWhateverTheLanguage() {
+        Map<String, String> before = Map.of(
+                "src/shop/core/Money.java", "package shop.core;\npublic record Money(long cents) {}\n",
+                "web/util.ts", "export const u = 1;\n",
+                "app/models.py", "class Order: pass\n");
+        ImportGraph g = graph(Map.of(
+                "src/shop/orders/Order.java", "package shop.orders;\nimport shop.core.Money;\nclass Order {}\n",
+                "src/shop/core/Currency.java", "package shop.core;\nclass Currency { Money zero; }\n",
+                "src/shop/util/Leaf.java", "package shop.util;\nclass Leaf {}\n",
+                "web/app.ts", "import {\n  u\n} from './util';\n",
+                "app/__init__.py", "",
+                "app/views.py", "from .models import Order\n",
+                "app/other.py", "import os\n"));
+        Map<String, ImportScan> gone = new TreeMap<>();
+        before.forEach((path, content) -> gone.put(path, ImportScan.of(ImportScan.graphLanguage(path),
+                content.getBytes(StandardCharsets.UTF_8))));
+        assertThat(g.importersOfGone(gone)).containsOnly(
+                Map.entry("src/shop/core/Money.java", java.util.Set.of("src/shop/orders/Order.java", "src/shop/core/Currency.java")),
+                Map.entry("web/util.ts", java.util.Set.of("web/app.ts")),
+                Map.entry("app/models.py", java.util.Set.of("app/views.py")));
+        assertThat(g.contains("web/util.ts")).as("a gone file is no node").isFalse();
     }
 
     @Test

@@ -48,6 +48,11 @@ public class EnvironmentRelease extends PanacheEntityBase {
     @Column(name = "traffic_percent")
     public int trafficPercent;
     public String health;
+    /** deploy's JSON columns, as it wrote them: {@code [{namespace, service, revision, previous}]}, {@code [{step, percent, at, health}]}. */
+    @Column(columnDefinition = "text")
+    public String revisions;
+    @Column(columnDefinition = "text")
+    public String steps;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "finished_at")

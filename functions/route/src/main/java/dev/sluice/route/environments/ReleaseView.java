@@ -1,7 +1,6 @@
 package dev.sluice.route.environments;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -27,27 +26,22 @@ public record ReleaseView(String id, int number, String kind, String namespace, 
             return null;
         }
         boolean rolling = r.inProgress();
-        // EnvironmentRelease does not map the JSON columns; read them here, in the caller's transaction.
-        List<?> rows = EnvironmentRelease.getEntityManager()
-                .createNativeQuery("select revisions, steps from releases where id = :id")
-                .setParameter("id", r.id).getResultList();
-        Object[] json = rows.isEmpty() ? new Object[2] : (Object[]) rows.get(0);
         return new ReleaseView(r.id, r.number, r.kind, r.namespace, r.runId, r.sha, r.strategy, r.mode,
                 rolling ? "IN_PROGRESS" : r.outcome, r.reason, rolling ? r.step : null, rolling ? r.trafficPercent : null,
-                r.health, r.restores, r.requestedBy, parse(json[0]), parse(json[1]), r.createdAt, r.finishedAt,
+                r.health, r.restores, r.requestedBy, parse(r.revisions), parse(r.steps), r.createdAt, r.finishedAt,
                 r.verifiedAt, r.rolledBackAt);
     }
 
     /** A JSON column, or null when deploy wrote none (plan mode has no revisions; old rows no steps). */
-    private static JsonNode parse(Object column) {
-        if (column == null || column.toString().isBlank()) {
+    private static JsonNode parse(String column) {
+        if (column == null || column.isBlank()) {
             return null;
         }
         try {
-            return EventCodec.json().readTree(column.toString());
+            return EventCodec.json().readTree(column);
         } catch (JsonProcessingException e) {
             // Shown as the text deploy stored rather than failing the whole listing.
-            return TextNode.valueOf(column.toString());
+            return TextNode.valueOf(column);
         }
     }
 }
