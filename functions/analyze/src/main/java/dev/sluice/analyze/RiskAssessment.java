@@ -10,11 +10,12 @@ import dev.sluice.settings.ResolvedSettings;
  * The decision on a measured change: its factors, risk score, decision and confidence.
  *
  * <p>Score: an unallowed secret makes it 100. Otherwise the sum of the factors' weights, at most 100: size
- * (0-30, {@link ChangeSize}), risky paths (together 0-40, {@link RiskyPath}), reach through the import graph
- * (0-20), import cycle 5, conflict markers 25, code without tests 10, tests deleted 10, forced push 10, duplicate
- * manifest objects 15, objects another run is deploying 20. Decision: score >= risk.rejectAbove rejects, score
- * >= risk.approveBelow needs review, else approve; a factor that forces a decision (secret: reject; over the size
- * limit, conflict markers, duplicate or busy objects: review) makes it at least that harsh.
+ * (0-30, {@link ChangeSize}), risky paths (together 0-40, {@link RiskyPath}: past the cap a path factor reports
+ * the points it still counts), reach through the import graph (0-20), import cycle 5, conflict markers 25, code
+ * without tests 10, tests deleted 10, forced push 10, duplicate manifest objects 15, objects another run is
+ * deploying 20. Decision: score above risk.rejectAbove rejects, below risk.approveBelow approves, else (both
+ * values included) needs review; a factor that forces a decision (secret: reject; over the size limit, conflict
+ * markers, duplicate or busy objects: review) makes it at least that harsh.
  *
  * <p>Confidence starts at 0.9 (static rules, not a review); -0.2 for a whole-tree analysis (nothing is known
  * about what changed), -0.1 when binary files are involved (neither counted nor scanned), -0.1 when code changed
@@ -27,7 +28,7 @@ public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision d
         List<RiskFactor> factors = new ArrayList<>();
         SecretScan.factor(m.secrets()).ifPresent(factors::add);
         ChangeSize.factor(m.files(), m.changedLines(), m.weightedLines(), settings.limits().reviewLines()).ifPresent(factors::add);
-        List<RiskFactor> paths = RiskyPath.factors(m.files(), settings.manifests());
+        List<RiskFactor> paths = RiskyPath.capped(RiskyPath.factors(m.files(), settings.manifests()));
         factors.addAll(paths);
         factors.addAll(ChangeSignals.factors(m, forced));
         if (!busy.isEmpty()) {
@@ -35,13 +36,9 @@ public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision d
         }
         factors.sort(RiskFactor.MOST_DECISIVE_FIRST);
 
-        int pathPoints = Math.min(RiskyPath.MAX_POINTS, paths.stream().mapToInt(RiskFactor::weight).sum());
-        int other = factors.stream().filter(f -> !paths.contains(f) && !f.id().equals(SecretScan.FACTOR))
-                .mapToInt(RiskFactor::weight).sum();
-        int score = m.secrets().isEmpty() ? Math.min(100, pathPoints + other) : 100;
-        Decision decision = score >= settings.risk().rejectAbove() ? Decision.REJECT
-                : score >= settings.risk().approveBelow() ? Decision.NEEDS_REVIEW
-                : Decision.APPROVE;
+        int sum = factors.stream().filter(f -> !f.id().equals(SecretScan.FACTOR)).mapToInt(RiskFactor::weight).sum();
+        int score = m.secrets().isEmpty() ? Math.min(100, sum) : 100;
+        Decision decision = decision(score, settings.risk().approveBelow(), settings.risk().rejectAbove());
         for (RiskFactor f : factors) {
             if (f.forces() != null && f.forces().compareTo(decision) > 0) {
                 decision = f.forces();
@@ -65,6 +62,11 @@ public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision d
         }
         return new RiskAssessment(List.copyOf(factors), score, decision, Math.round(confidence * 100) / 100.0,
                 List.copyOf(notes), recommendations(factors, m));
+    }
+
+    /** Above {@code rejectAbove} rejects, below {@code approveBelow} approves, anything between needs review. */
+    static Decision decision(int score, int approveBelow, int rejectAbove) {
+        return score > rejectAbove ? Decision.REJECT : score < approveBelow ? Decision.APPROVE : Decision.NEEDS_REVIEW;
     }
 
     /** What a reviewer should do about each decisive factor, most decisive first. */

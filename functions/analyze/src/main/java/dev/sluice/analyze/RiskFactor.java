@@ -10,10 +10,22 @@ import dev.sluice.events.Payloads.Decision;
 /**
  * One reason a change is risky. {@code weight} is the points it adds to the risk score; {@code forces} is
  * the decision it imposes whatever the score says (a secret rejects, an oversized change asks for review),
- * or null when only its weight counts.
+ * or null when only its weight counts. {@code cappedFrom} is the full weight of a factor that counts less
+ * because its group reached its cap (risky paths together add at most 40), null otherwise.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RiskFactor(String id, int weight, String message, List<Evidence> evidence, Decision forces) {
+public record RiskFactor(String id, int weight, String message, List<Evidence> evidence, Decision forces,
+        Integer cappedFrom) {
+
+    public RiskFactor(String id, int weight, String message, List<Evidence> evidence, Decision forces) {
+        this(id, weight, message, evidence, forces, null);
+    }
+
+    /** This factor counting {@code points} of its weight because a cap was reached; the message says why. */
+    RiskFactor capped(int points, String why) {
+        return new RiskFactor(id, points, message + " (counts " + points + " of " + weight + ": " + why + ")", evidence,
+                forces, weight);
+    }
 
     /** Where a factor was seen; {@code line} is null when the whole file is the evidence. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -110,6 +110,22 @@ enum RiskyPath {
         return false;
     }
 
+    /**
+     * The factors as they count: the heaviest keep their weight (ties by id) until {@link #MAX_POINTS} is spent,
+     * the rest count what is left, so the reported weights add up to what the paths add to the score.
+     */
+    static List<RiskFactor> capped(List<RiskFactor> factors) {
+        List<RiskFactor> out = new ArrayList<>();
+        int left = MAX_POINTS;
+        for (RiskFactor f : factors.stream().sorted(RiskFactor.MOST_DECISIVE_FIRST).toList()) {
+            int points = Math.min(f.weight(), left);
+            left -= points;
+            out.add(points == f.weight() ? f
+                    : f.capped(points, "risky paths together add at most " + MAX_POINTS));
+        }
+        return out;
+    }
+
     /** One factor per category the change touches, with the touched files as evidence. */
     static List<RiskFactor> factors(List<ChangedFile> files, List<String> manifestPaths) {
         List<RiskFactor> factors = new ArrayList<>();

@@ -238,6 +238,26 @@ class AnalysisRulesTest {
     }
 
     @Test
+    void aFileRenamedAndEditedInOnePushCountsOnlyTheEditedLines() {
+        String before = repo.commit("init", Map.of("docs/guide.md", lines(20)));
+        Map<String, String> change = new LinkedHashMap<>();
+        change.put("docs/guide.md", null);
+        change.put("docs/manual.md", lines(20).replace("line 5\n", "line five\n") + "line 21\n");
+        String after = repo.commit("rename and edit", change);
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", before, after)).then().statusCode(200);
+        JsonNode report = report(run);
+        assertThat(report.get("files")).hasSize(1);
+        JsonNode f = report.at("/files/0");
+        assertThat(f.get("path").asText()).isEqualTo("docs/manual.md");
+        assertThat(f.get("oldPath").asText()).isEqualTo("docs/guide.md");
+        assertThat(f.get("changeType").asText()).isEqualTo("renamed");
+        assertThat(f.get("added").asInt()).isEqualTo(2);
+        assertThat(f.get("removed").asInt()).isEqualTo(1);
+        assertThat(report.at("/totals/changedLines").asInt()).isEqualTo(3);
+    }
+
+    @Test
     void aChangeReachesFilesThatImportItThroughMultiLineImportsAndJsxComponentsAreInTheGraph() {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("web/src/money.ts", "export const cents = (n: number) => n * 100;\n");
@@ -345,6 +365,45 @@ class AnalysisRulesTest {
         assertThat(report.at("/allowedSecrets/0/reason").asText()).isEqualTo("revoked key kept for the tutorial");
         assertThat(report.at("/allowedSecrets/0/allowedBy").asText()).isEqualTo("inline");
         assertThat(report.at("/secrets/0/line").asInt()).as("a marker without a reason allows nothing").isEqualTo(2);
+    }
+
+    @Test
+    void aSecretAllowedInSluiceYamlByPathGlobDoesNotRejectButTheSameSecretElsewhereDoes() {
+        String token = "glpat-" + "Xy12Zw34Vu56Ts78Rq90";
+        String before = repo.commit("init", Map.of(".sluice.yaml", "analysis:\n  allow:\n    - path: \"test/fixtures/**\"\n"
+                + "      reason: fixtures of a deleted GitLab instance\n"));
+        String fixture = repo.commit("fixture", Map.of("test/fixtures/gitlab/token.json", "{\"token\": \"" + token + "\"}\n"));
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", before, fixture)).then().statusCode(200)
+                .body("decision", not(equalTo("REJECT")));
+        JsonNode report = report(run);
+        assertThat(report.get("secrets")).isEmpty();
+        assertThat(report.at("/allowedSecrets/0/file").asText()).isEqualTo("test/fixtures/gitlab/token.json");
+        assertThat(report.at("/allowedSecrets/0/reason").asText()).isEqualTo("fixtures of a deleted GitLab instance");
+
+        String leaked = repo.commit("leak", Map.of("src/app.env", "TOKEN=" + token + "\n"));
+        UUID run2 = UUID.randomUUID();
+        post(run2, request(run2, "refs/heads/main", fixture, leaked)).then().statusCode(200)
+                .body("decision", equalTo("REJECT"));
+        assertThat(report(run2).at("/secrets/0/file").asText()).isEqualTo("src/app.env");
+    }
+
+    @Test
+    void aSecretAllowedInSluiceYamlByRuleAllowsThatKindOnly() {
+        String awsKey = "AKIA" + "ZQ3VW7XK2M4N5P6R";
+        String github = "ghp_" + "Zq7LxW2nR9tK4mB8vC1dF6hJ3sP0yU5eA2gT";
+        String before = repo.commit("init", Map.of(".sluice.yaml", "analysis:\n  allow:\n    - rule: aws-access-key-id\n"
+                + "      reason: documentation keys of AWS' own examples\n"));
+        String after = repo.commit("docs", Map.of("docs/setup.sh", "export AWS_ACCESS_KEY_ID=" + awsKey + "\n",
+                "ci/token.env", "GITHUB_TOKEN=" + github + "\n"));
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", before, after)).then().statusCode(200)
+                .body("decision", equalTo("REJECT"))
+                .body("factors[0]", equalTo("secret added: GitHub token at ci/token.env:1"));
+        JsonNode report = report(run);
+        assertThat(report.get("secrets").findValuesAsText("kind")).containsExactly("github-token");
+        assertThat(report.get("allowedSecrets").findValuesAsText("kind")).containsExactly("aws-access-key-id");
+        assertThat(report.at("/allowedSecrets/0/reason").asText()).isEqualTo("documentation keys of AWS' own examples");
     }
 
     @Test
