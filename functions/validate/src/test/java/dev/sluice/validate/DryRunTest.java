@@ -91,4 +91,63 @@ class DryRunTest {
         assertThat(report.get("dryRun").asText()).startsWith("server-side dry-run (dryRun=All) against http");
         assertThat(report.at("/countsByCategory/dry-run").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void theCausesOfA422AreAppendedToTheRefusal() throws Exception {
+        server.expect().patch().withPath("/api/v1/namespaces/shop/configmaps/settings?fieldManager=sluice&dryRun=All&force=true")
+                .andReturn(200, Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "settings"))).once();
+        server.expect().patch().withPath("/api/v1/namespaces/shop/services/web?fieldManager=sluice&dryRun=All&force=true")
+                .andReturn(422, new StatusBuilder().withStatus("Failure").withReason("Invalid").withCode(422)
+                        .withMessage("Service \"web\" is invalid")
+                        .withNewDetails().withName("web").withKind("Service")
+                        .addNewCause().withField("spec.ports[0].port").withReason("FieldValueInvalid")
+                        .withMessage("Invalid value: 80: provided port is already allocated").endCause()
+                        .addNewCause().withField("spec.clusterIP").withReason("FieldValueInvalid")
+                        .withMessage("Invalid value: \"10.0.0.1\": field is immutable").endCause()
+                        .endDetails().build()).once();
+        repo = TestRepository.create();
+        String sha = repo.commit("app", Map.of("k8s/a-config.yaml", CONFIG, "k8s/b-service.yaml", SERVICE));
+
+        Response r = ValidationRequests.post(UUID.randomUUID(), repo.url(), sha);
+
+        r.then().statusCode(200);
+        assertThat(r.jsonPath().getBoolean("passed")).isFalse();
+        assertThat(r.jsonPath().getString("summary")).isEqualTo("k8s/b-service.yaml:1: Service web: the cluster refuses it: "
+                + "Service \"web\" is invalid; spec.ports[0].port: Invalid value: 80: provided port is already allocated; "
+                + "spec.clusterIP: Invalid value: \"10.0.0.1\": field is immutable");
+    }
+
+    @Test
+    void anUnauthorisedOrForbiddenDryRunIsOneWarningAndTheRestIsNotSent() throws Exception {
+        for (int code : new int[] {401, 403}) {
+            server.expect().patch().withPath("/api/v1/namespaces/shop/configmaps/settings?fieldManager=sluice&dryRun=All&force=true")
+                    .andReturn(code, new StatusBuilder().withStatus("Failure").withCode(code)
+                            .withReason(code == 401 ? "Unauthorized" : "Forbidden").withMessage(code == 401 ? "Unauthorized"
+                                    : "configmaps \"settings\" is forbidden: User \"system:serviceaccount:sluice:validate\" cannot patch resource")
+                            .build()).once();
+            TestRepository r = TestRepository.create();
+            String sha = r.commit("app", Map.of("k8s/a-config.yaml", CONFIG, "k8s/b-service.yaml", SERVICE));
+            UUID runId = UUID.randomUUID();
+            int before = server.getKubernetesMockServer().getRequestCount();
+
+            Response reply = ValidationRequests.post(runId, r.url(), sha);
+            r.close();
+
+            reply.then().statusCode(200);
+            assertThat(reply.jsonPath().getBoolean("passed")).as("HTTP %d", code).isTrue();
+            assertThat(server.getKubernetesMockServer().getRequestCount() - before).as("requests after HTTP %d", code).isEqualTo(1);
+            var report = EventCodec.json().readTree(
+                    QuarkusTransaction.requiringNew().call(() -> StageReport.latest(runId, StageReport.VALIDATION).report));
+            var dryRun = new java.util.ArrayList<com.fasterxml.jackson.databind.JsonNode>();
+            report.get("findings").forEach(f -> {
+                if (f.get("ruleId").asText().equals("dry-run")) {
+                    dryRun.add(f);
+                }
+            });
+            assertThat(dryRun).as("HTTP %d", code).singleElement().satisfies(f -> {
+                assertThat(f.get("severity").asText()).isEqualTo("warning");
+                assertThat(f.get("message").asText()).startsWith("the dry-run could not run against the cluster (HTTP " + code + ")");
+            });
+        }
+    }
 }

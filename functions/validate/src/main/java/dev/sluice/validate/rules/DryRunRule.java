@@ -95,14 +95,23 @@ public class DryRunRule implements ManifestRule {
                     findings.add(finding(o, refusal(o, e), "fix what the cluster names; it is what a real apply would refuse"));
                 } else {
                     // unreachable, unauthorised or failing: say so once instead of once per object
+                    String what = code <= 0 ? "the dry-run could not reach the cluster at " + client.getMasterUrl() + ": "
+                            : "the dry-run could not run against the cluster (HTTP " + code + "): ";
                     findings.add(new ManifestFinding(ID, Severity.WARNING, Category.DRY_RUN, o.kind(), o.namespace(), o.name(),
-                            o.file(), o.line(), null, "the dry-run could not run against the cluster (HTTP " + code + "): "
-                                    + e.getMessage(), "check the cluster configuration of the validate function"));
+                            o.file(), o.line(), null, what + rootMessage(e), "check the cluster configuration of the validate function"));
                     break;
                 }
             }
         }
         return findings;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e || root.getMessage() == null ? String.valueOf(e.getMessage()) : root.getMessage();
     }
 
     private static String refusal(ManifestObject o, KubernetesClientException e) {

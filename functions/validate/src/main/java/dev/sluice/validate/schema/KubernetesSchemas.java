@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
@@ -41,7 +42,11 @@ public final class KubernetesSchemas {
 
     private KubernetesSchemas(String json) throws IOException {
         this.document = new ObjectMapper().readTree(json);
-        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, b -> b.schemas(Map.of(IRI, json)));
+        // the validator is given the schema without servedKinds, which is no JSON Schema keyword
+        ObjectNode schemaOnly = ((ObjectNode) document).deepCopy();
+        schemaOnly.remove(SERVED_KINDS);
+        String schemaJson = schemaOnly.toString();
+        this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7, b -> b.schemas(Map.of(IRI, schemaJson)));
         document.get("definitions").fieldNames().forEachRemaining(key -> {
             if (key.startsWith(KIND_PREFIX)) {
                 String[] parts = key.split(":");
