@@ -193,6 +193,41 @@ class ValidationHandlerTest {
     }
 
     @Test
+    void aJsonManifestUnderK8sIsReadAndValidatedWithFieldLines() {
+        TestRepository repo = repo();
+        String json = """
+                {
+                  "apiVersion": "apps/v1",
+                  "kind": "Deployment",
+                  "metadata": {"name": "web", "labels": {"app.kubernetes.io/name": "web"}},
+                  "spec": {
+                    "replicas": "2",
+                    "selector": {"matchLabels": {"app": "web"}},
+                    "template": {
+                      "metadata": {"labels": {"app": "web"}},
+                      "spec": {"containers": [{"name": "app", "image": "nginx:latest"}]}
+                    }
+                  }
+                }
+                {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}, "data": {"mode": "fast"}}
+                """;
+        String sha = repo.commit("json", Map.of("k8s/app.json", json));
+        UUID runId = UUID.randomUUID();
+
+        JsonPath body = completed(runId, repo, sha);
+
+        assertThat(body.getBoolean("passed")).isFalse();
+        assertThat(body.getString("summary")).isEqualTo("k8s/app.json:6: Deployment web: spec.replicas must be an integer, not a string (\"2\")");
+        JsonNode report = report(runId);
+        assertThat(report.get("files")).extracting(JsonNode::asText).containsExactly("k8s/app.json");
+        assertThat(report.get("objects")).extracting(o -> o.get("kind").asText() + "@" + o.get("line").asInt())
+                .containsExactly("Deployment@1", "ConfigMap@14");
+        JsonNode tag = findings(report, "image-tag").get(0);
+        assertThat(tag.get("line").asInt()).isEqualTo(10);
+        assertThat(tag.get("path").asText()).isEqualTo("spec.template.spec.containers[0].image");
+    }
+
+    @Test
     void aDocumentWithoutMetadataNameFailsNamingFileAndLine() {
         TestRepository repo = repo();
         String sha = repo.commit("no name", Map.of("k8s/app.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n---\n"
