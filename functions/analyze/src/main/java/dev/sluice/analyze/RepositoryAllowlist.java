@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The repositories an operator lets analyze fetch from: remote URLs by host ({@code sluice.analyze.allowed-hosts},
  * exact or {@code *.example.com}), local paths and file:// URLs by folder ({@code sluice.analyze.allowed-paths}).
  * A push names its own repository URL, so without this list any push could make Sluice fetch from anywhere.
+ * Unset, both are empty: nothing is allowed. A path inside Sluice's own git cache is refused whatever is allowed.
  */
 @ApplicationScoped
 public class RepositoryAllowlist {
@@ -30,6 +30,10 @@ public class RepositoryAllowlist {
 
     @ConfigProperty(name = "sluice.analyze.allowed-paths")
     Optional<List<String>> allowedPaths;
+
+    /** Sluice's own git cache (common's default): never a repository to analyse, whatever the allowed paths say. */
+    @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
+    String cacheDir;
 
     /** Why {@code url} may not be fetched, or empty when it may. */
     public Optional<String> refusal(String url) {
@@ -59,14 +63,18 @@ public class RepositoryAllowlist {
         } catch (IllegalArgumentException e) {
             return Optional.of("repository URL '" + url + "' is not a usable file URL: " + e.getMessage());
         }
-        Path real = real(path.normalize());
+        Path real = real(path.toAbsolutePath().normalize());
+        if (cacheDir != null && real.startsWith(real(Path.of(cacheDir).toAbsolutePath().normalize()))) {
+            return Optional.of("repository path '" + real + "' is inside Sluice's own git cache (sluice.git.cache-dir)");
+        }
         List<String> paths = paths();
         for (String allowed : paths) {
             if (real.startsWith(real(Path.of(allowed.trim()).toAbsolutePath().normalize()))) {
                 return Optional.empty();
             }
         }
-        return Optional.of("repository path '" + real + "' is not under sluice.analyze.allowed-paths " + paths);
+        return Optional.of("repository path '" + real + "' is not under sluice.analyze.allowed-paths "
+                + (paths.isEmpty() ? "(empty: no local repository is allowed)" : paths));
     }
 
     /** Symbolic links resolved where the path exists, so a link cannot lead out of an allowed folder. */
@@ -95,14 +103,8 @@ public class RepositoryAllowlist {
         return allowedHosts.orElse(List.of()).stream().filter(h -> !h.isBlank()).toList();
     }
 
-    /** Default for one machine: the temporary folder and the user's home, where local repositories live. */
+    /** Unset: none. The local pipeline sets the temporary folder and the user's home, where a developer's repositories are. */
     List<String> paths() {
-        if (allowedPaths.isPresent()) {
-            return allowedPaths.get().stream().filter(p -> !p.isBlank()).toList();
-        }
-        List<String> defaults = new ArrayList<>();
-        defaults.add(System.getProperty("java.io.tmpdir"));
-        defaults.add(System.getProperty("user.home"));
-        return defaults;
+        return allowedPaths.orElse(List.of()).stream().filter(p -> !p.isBlank()).toList();
     }
 }

@@ -89,6 +89,26 @@ class AnalysisRulesTest {
     }
 
     @Test
+    void aRepositoryInsideSluicesOwnGitCacheIsRefusedThoughItsFolderIsUnderAnAllowedPath() {
+        String after = repo.commit("init", Map.of("README.md", "# shop\n"));
+        UUID first = UUID.randomUUID();
+        post(first, request(first, "refs/heads/main", ZEROS, after)).then().statusCode(200)
+                .header("ce-type", EventTypes.ANALYSIS_COMPLETED);
+        Path cached = cache.cacheFolder(repo.url());
+        assertThat(cached).exists().startsWith(Path.of(System.getProperty("java.io.tmpdir")));
+        for (String url : List.of(cached.toString(), cached.toUri().toString())) {
+            UUID run = UUID.randomUUID();
+            ObjectNode data = request(run, "refs/heads/main", ZEROS, after);
+            data.put("repositoryUrl", url);
+            post(run, data).then().statusCode(200)
+                    .header("ce-type", EventTypes.STEP_FAILED)
+                    .body("retryable", equalTo(false))
+                    .body("error", containsString("inside Sluice's own git cache (sluice.git.cache-dir)"));
+            assertThat(storedReport(run)).isNull();
+        }
+    }
+
+    @Test
     void aSecondPushFetchesOnlyTheNewObjectsAndOnlyThePushedBranch() throws Exception {
         Map<String, String> files = new LinkedHashMap<>();
         for (int i = 0; i < 30; i++) {

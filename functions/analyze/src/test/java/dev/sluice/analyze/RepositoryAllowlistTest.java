@@ -49,11 +49,32 @@ class RepositoryAllowlistTest {
     }
 
     @Test
-    void withoutConfigurationNoRemoteHostIsAllowedAndLocalRepositoriesUnderTmpAreAllowed() {
+    void withoutConfigurationNoRemoteHostAndNoLocalPathIsAllowed() {
         RepositoryAllowlist a = new RepositoryAllowlist();
         a.allowedHosts = Optional.empty();
         a.allowedPaths = Optional.empty();
         assertThat(a.refusal("https://github.com/shop/orders.git")).get().asString().contains("no remote repository is allowed");
-        assertThat(a.refusal(Path.of(System.getProperty("java.io.tmpdir"), "some-repo").toString())).isEmpty();
+        for (String home : List.of("java.io.tmpdir", "user.home")) {
+            Path local = Path.of(System.getProperty(home), "some-repo");
+            assertThat(a.refusal(local.toString())).get().asString().contains("no local repository is allowed");
+            assertThat(a.refusal(local.toUri().toString())).isPresent();
+        }
+    }
+
+    @Test
+    void aPathInsideSluicesOwnGitCacheIsRefusedWhateverIsAllowed(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path cache = Files.createDirectories(dir.resolve("sluice-git"));
+        Path cached = Files.createDirectories(cache.resolve("0123456789abcdef0123.git"));
+        Path beside = Files.createDirectories(dir.resolve("sluice-git-other/shop"));
+        RepositoryAllowlist a = allowlist(List.of(), List.of(dir.toString()));
+        a.cacheDir = cache.toString();
+        assertThat(a.refusal(cached.toString())).get().asString().contains("inside Sluice's own git cache");
+        assertThat(a.refusal(cached.toUri().toString())).isPresent();
+        assertThat(a.refusal(cache.toString())).isPresent();
+        assertThat(a.refusal(dir + "/shop/../sluice-git/0123456789abcdef0123.git")).isPresent();
+        // a link that leads into the cache is judged by where it leads
+        Path link = Files.createSymbolicLink(dir.resolve("link"), cached);
+        assertThat(a.refusal(link.toString())).isPresent();
+        assertThat(a.refusal(beside.toString())).as("a folder whose name only starts like the cache's").isEmpty();
     }
 }
