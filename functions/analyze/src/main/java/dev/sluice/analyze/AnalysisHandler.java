@@ -74,8 +74,14 @@ public class AnalysisHandler implements EventHandler {
         try {
             Measurement m = AnalysisCacheEntry.find(request.repositoryUrl(), before, after).orElse(null);
             if (m == null) {
-                m = measure(request, before, after);
-                AnalysisCacheEntry.store(request.repositoryUrl(), before, after, m);
+                Measured measured = measure(request, before, after);
+                m = measured.measurement();
+                if (measured.cacheable()) {
+                    AnalysisCacheEntry.store(request.repositoryUrl(), before, after, m);
+                }
+            }
+            if (m.wholeTree()) {
+                m = m.withWholeTreeReason(wholeTreeReason(request, before, m));
             }
             ResolvedSettings settings = m.settings().resolve(request.ref());
             List<DeployingRuns.Overlap> busy = DeployingRuns.overlaps(request.runId(), settings.environment(),
@@ -99,21 +105,42 @@ public class AnalysisHandler implements EventHandler {
         }
     }
 
-    /** Fetches what is missing and measures the change against {@code before}, or the whole tree without a usable base. */
-    private Measurement measure(AnalysisRequested r, String before, String after) throws IOException {
+    /** A measurement, and whether it may be cached: not when it stands in for one that a failed fetch prevented. */
+    private record Measured(Measurement measurement, boolean cacheable) {
+    }
+
+    /**
+     * Fetches what is missing and measures the change against {@code before}, or the whole tree without a usable
+     * base. The whole-tree reason it stores says only what the cache key says; {@link #wholeTreeReason} words it.
+     */
+    private Measured measure(AnalysisRequested r, String before, String after) throws IOException {
         RepositoryCache.Cached cached = cache.repositoryWith(r.repositoryUrl(), r.ref(), after, before);
         Repository repo = cached.repository();
         if (before == null) {
-            String why = r.before() == null || r.before().isEmpty() ? "no previous commit was given"
-                    : "first push of " + r.ref() + " (before is all zeros)";
-            return Measure.of(repo, null, why, after, trees, cached.fetch());
+            return new Measured(Measure.of(repo, null, NO_BASE, after, trees, cached.fetch()), true);
         }
         if (!GitRepositories.has(repo, before)) {
+            if (cached.beforeFetchError() != null) {
+                // The remote may well have it: this whole-tree analysis holds for this request only.
+                return new Measured(Measure.of(repo, null, "previous commit " + before + " could not be fetched: "
+                        + cached.beforeFetchError(), after, trees, cached.fetch()), false);
+            }
             // Typical of a forced push: the old commit is gone from the remote, so there is nothing to diff against.
-            return Measure.of(repo, null, "previous commit " + before + " is not in the repository"
-                    + (Boolean.TRUE.equals(r.forced()) ? " (forced push)" : ""), after, trees, cached.fetch());
+            return new Measured(Measure.of(repo, null, "previous commit " + before + " is not in the repository", after,
+                    trees, cached.fetch()), true);
         }
-        return Measure.of(repo, before, null, after, trees, cached.fetch());
+        return new Measured(Measure.of(repo, before, null, after, trees, cached.fetch()), true);
+    }
+
+    private static final String NO_BASE = "no previous commit";
+
+    /** Why this request got a whole-tree analysis, in its own words (the cached reason holds none of them). */
+    private static String wholeTreeReason(AnalysisRequested r, String before, Measurement m) {
+        if (before == null) {
+            return r.before() == null || r.before().isEmpty() ? "no previous commit was given"
+                    : "first push of " + r.ref() + " (before is all zeros)";
+        }
+        return m.wholeTreeReason() + (Boolean.TRUE.equals(r.forced()) ? " (forced push)" : "");
     }
 
     private static String usableBefore(String before) {

@@ -8,9 +8,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.sluice.settings.SluiceSettings;
 
 /**
- * Everything analyze measures of one (repository, before, after): a function of the repository's content alone,
- * so it is cached on that key ({@link AnalysisCacheEntry}). What depends on the moment (the pushed ref's
- * environment, a forced push, runs deploying right now) is judged on top of it by {@link RiskAssessment}.
+ * Everything analyze measures of one (repository, before, after): a function of the repository's content at those
+ * commits, so it is cached on that key ({@link AnalysisCacheEntry}). {@code wholeTreeReason} says only what the key says (no base, or the base is
+ * not on the remote); the handler words it for the request. What depends on the request or the moment (the
+ * pushed ref's environment, a forced push, runs deploying right now) is judged on top of it by {@link RiskAssessment}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Measurement(int version, String base, String head, boolean wholeTree, String wholeTreeReason,
@@ -19,8 +20,18 @@ public record Measurement(int version, String base, String head, boolean wholeTr
         List<ManifestObjects.Duplicate> duplicateObjects, List<ManifestObjects.ObjectRef> changedObjects,
         SluiceSettings settings) {
 
-    /** Bump when a rule changes what is measured: cached measurements of older versions are not used. */
-    public static final int VERSION = 1;
+    /**
+     * Bump when a rule changes what is measured: cached measurements of older versions are not used. 2: files marked
+     * in .gitattributes, shallow fetch, multi-line JS/TS imports and .jsx files, reach of deleted files, keyed
+     * fingerprints, whole-tree reasons without the request's words.
+     */
+    public static final int VERSION = 2;
+
+    /** The same measurement with the whole-tree reason worded for one request. */
+    Measurement withWholeTreeReason(String reason) {
+        return new Measurement(version, base, head, wholeTree, reason, fetch, files, languages, graph, secrets,
+                allowedSecrets, conflictMarkers, duplicateObjects, changedObjects, settings);
+    }
 
     int linesAdded() {
         return files.stream().mapToInt(ChangedFile::added).sum();

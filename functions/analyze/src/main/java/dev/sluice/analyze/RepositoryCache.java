@@ -46,7 +46,12 @@ public class RepositoryCache {
         static final Fetch NONE = new Fetch(false, List.of(), 0);
     }
 
-    public record Cached(Repository repository, Fetch fetch) {
+    /**
+     * The cache, and how it got what it holds. {@code beforeFetchError} is set when {@code before} is missing because
+     * fetching it failed (not because the remote does not have it): a whole-tree analysis made for that reason only
+     * holds until the next try, so it is not cached.
+     */
+    public record Cached(Repository repository, Fetch fetch, String beforeFetchError) {
     }
 
     /** The cache for {@code url} holding {@code after} (and {@code before} when the remote still has it). */
@@ -56,24 +61,50 @@ public class RepositoryCache {
             List<String> done = new ArrayList<>();
             long received = 0;
             if (!GitRepositories.has(repo, after)) {
-                received += fetch(repo, url, refSpec(ref), done, false, SHALLOW);
+                received += fetch(repo, url, refSpec(ref), done, false, SHALLOW).received();
                 if (!GitRepositories.has(repo, after)) {
-                    received += fetch(repo, url, new RefSpec(after + ":refs/sluice/" + after), done, false, SHALLOW);
+                    received += fetch(repo, url, new RefSpec(after + ":refs/sluice/" + after), done, false, SHALLOW).received();
                 }
                 if (!GitRepositories.has(repo, after)) {
-                    received += fetch(repo, url, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), done, true, FULL);
-                    received += fetch(repo, url, new RefSpec("+refs/tags/*:refs/tags/*"), done, true, FULL);
+                    received += fetch(repo, url, new RefSpec("+refs/heads/*:refs/remotes/origin/*"), done, true, FULL).received();
+                    received += fetch(repo, url, new RefSpec("+refs/tags/*:refs/tags/*"), done, true, FULL).received();
                 }
                 if (!GitRepositories.has(repo, after)) {
                     throw new GitAccessException("commit " + after + " is not in " + url, null);
                 }
             }
+            String beforeFetchError = null;
             if (before != null && !GitRepositories.has(repo, before)) {
                 // A forced push may have removed the old commit from the remote: then there is no base, which is not an error.
-                received += fetch(repo, url, new RefSpec(before + ":refs/sluice/" + before), done, false, SHALLOW);
+                RefSpec byId = new RefSpec(before + ":refs/sluice/" + before);
+                Attempt shallow = fetch(repo, url, byId, done, false, SHALLOW);
+                received += shallow.received();
+                if (!GitRepositories.has(repo, before) && shallow.failure() != null && !isMissingOnRemote(shallow.failure(), before)) {
+                    // JGit's own server fails a shallow fetch of a missing id without saying so; a plain fetch gets the answer.
+                    Attempt full = fetch(repo, url, byId, done, false, FULL);
+                    received += full.received();
+                    if (!GitRepositories.has(repo, before) && full.failure() != null && !isMissingOnRemote(full.failure(), before)) {
+                        beforeFetchError = String.valueOf(full.failure().getMessage());
+                    }
+                }
             }
-            return new Cached(repo, done.isEmpty() ? Fetch.NONE : new Fetch(true, List.copyOf(done), received));
+            return new Cached(repo, done.isEmpty() ? Fetch.NONE : new Fetch(true, List.copyOf(done), received), beforeFetchError);
         }
+    }
+
+    /** What a fetch brought: the objects received, or the failure that was let pass (null when it worked). */
+    private record Attempt(long received, Exception failure) {
+    }
+
+    /** The remote answered that it does not have (or will not serve) the commit: its error names the id it refuses. */
+    static boolean isMissingOnRemote(Throwable failure, String sha) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains(sha) || m.contains("not our ref")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RefSpec refSpec(String ref) {
@@ -90,7 +121,7 @@ public class RepositoryCache {
     private static final int FULL = 0;
 
     /** Fetches one refspec ({@code depth} commits, 0 for all); returns the objects received (as the pack stream announced them). */
-    private static long fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork, int depth) {
+    private static Attempt fetch(Repository repo, String url, RefSpec spec, List<String> done, boolean mustWork, int depth) {
         ReceivedObjects received = new ReceivedObjects();
         try (Git git = new Git(repo)) {
             var fetch = git.fetch().setRemote(remoteUri(url)).setRefSpecs(spec).setProgressMonitor(received);
@@ -104,9 +135,9 @@ public class RepositoryCache {
                 throw new GitAccessException("cannot fetch " + url + ": " + e.getMessage(), e);
             }
             // A ref or commit the remote does not have, or a server that refuses a commit id: the next way is tried.
-            return 0;
+            return new Attempt(0, e);
         }
-        return received.count;
+        return new Attempt(received.count, null);
     }
 
     /**

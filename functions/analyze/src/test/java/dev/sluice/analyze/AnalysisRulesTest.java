@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import java.util.stream.Stream;
 import jakarta.inject.Inject;
 
 import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -559,6 +562,71 @@ class AnalysisRulesTest {
     }
 
     @Test
+    void theCachedMeasurementHoldsNoWordsOfTheRequestThatMadeIt() {
+        String after = repo.commit("one", Map.of("README.md", "# shop\n"));
+        String gone = "1234567890abcdef1234567890abcdef12345678";
+        UUID forced = UUID.randomUUID();
+        ObjectNode forcedPush = request(forced, "refs/heads/main", gone, after);
+        forcedPush.put("forced", true);
+        post(forced, forcedPush).then().statusCode(200);
+        assertThat(report(forced).get("wholeTreeReason").asText())
+                .isEqualTo("previous commit " + gone + " is not in the repository (forced push)");
+
+        UUID plain = UUID.randomUUID();
+        post(plain, request(plain, "refs/heads/main", gone, after)).then().statusCode(200);
+        JsonNode plainReport = report(plain);
+        assertThat(plainReport.get("wholeTreeReason").asText()).isEqualTo("previous commit " + gone + " is not in the repository");
+        assertThat(plainReport.at("/confidenceNotes/0").asText()).doesNotContain("forced");
+
+        // all zeros and no before at all share one cache entry; each report says what its request said
+        UUID main = UUID.randomUUID();
+        post(main, request(main, "refs/heads/main", ZEROS, after)).then().statusCode(200);
+        assertThat(report(main).get("wholeTreeReason").asText()).isEqualTo("first push of refs/heads/main (before is all zeros)");
+        UUID none = UUID.randomUUID();
+        post(none, request(none, "refs/heads/feature", null, after)).then().statusCode(200);
+        assertThat(report(none).get("wholeTreeReason").asText()).isEqualTo("no previous commit was given");
+        UUID feature = UUID.randomUUID();
+        post(feature, request(feature, "refs/heads/feature", ZEROS, after)).then().statusCode(200);
+        assertThat(report(feature).get("wholeTreeReason").asText())
+                .isEqualTo("first push of refs/heads/feature (before is all zeros)");
+        long rows = QuarkusTransaction.requiringNew().call(() -> AnalysisCacheEntry.count("repositoryUrl = ?1 and afterSha = ?2",
+                repo.url(), after));
+        assertThat(rows).as("one entry for the missing before, one for none").isEqualTo(2);
+    }
+
+    @Test
+    void aWholeTreeAnalysisMadeBecauseFetchingBeforeFailedIsNotCachedAndTheNextTryDiffs() throws IOException {
+        repo.commit("init", Map.of("README.md", "# shop\n"));
+        String onlyInBefore = "written in before, changed in after\n";
+        String before = repo.commit("before", Map.of("notes.txt", onlyInBefore));
+        String after = repo.commit("after", Map.of("notes.txt", "changed\n"));
+        // The remote has before, but one of its objects is unreadable: fetching before fails, for a reason of its own.
+        String blob = new ObjectInserter.Formatter().idFor(Constants.OBJ_BLOB, onlyInBefore.getBytes(StandardCharsets.UTF_8))
+                .name();
+        Path loose = repo.dir().resolve(".git/objects/" + blob.substring(0, 2) + "/" + blob.substring(2));
+        byte[] saved = Files.readAllBytes(loose);
+        Files.delete(loose);
+
+        UUID run1 = UUID.randomUUID();
+        post(run1, request(run1, "refs/heads/main", before, after)).then().statusCode(200)
+                .header("ce-type", EventTypes.ANALYSIS_COMPLETED);
+        JsonNode first = report(run1);
+        assertThat(first.get("wholeTree").asBoolean()).isTrue();
+        assertThat(first.get("wholeTreeReason").asText()).startsWith("previous commit " + before + " could not be fetched: ");
+        long rows = QuarkusTransaction.requiringNew().call(() -> AnalysisCacheEntry.count(
+                "repositoryUrl = ?1 and beforeSha = ?2 and afterSha = ?3", repo.url(), before, after));
+        assertThat(rows).as("not cached").isZero();
+
+        Files.write(loose, saved);
+        UUID run2 = UUID.randomUUID();
+        post(run2, request(run2, "refs/heads/main", before, after)).then().statusCode(200);
+        JsonNode second = report(run2);
+        assertThat(second.get("wholeTree").asBoolean()).isFalse();
+        assertThat(second.get("base").asText()).isEqualTo(before);
+        assertThat(paths(second)).containsExactly("notes.txt");
+    }
+
+    @Test
     void measuringTheSameContentTwiceWithoutTheCacheGivesTheSameReport() {
         String before = repo.commit("init", Map.of("src/a.py", "import b\n", "src/b.py", "x = 1\n", "k8s/a.yaml",
                 deployment("a", "shop")));
@@ -628,6 +696,10 @@ class AnalysisRulesTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    private static List<String> paths(JsonNode report) {
+        return report.get("files").findValuesAsText("path");
     }
 
     private static String lines(int n) {
