@@ -17,7 +17,8 @@ import dev.sluice.events.EventCodec;
 
 /**
  * A cached {@link Measurement} of (repository, before, after), at the measuring rules' version (table
- * {@code analysis_cache}, migration V10). {@code before} is stored as "" when the whole tree was measured.
+ * {@code analysis_cache}, migration V10). {@code before} is stored as "" when no base was given. An entry whose
+ * fingerprints were made with another fingerprint key than the installation's is measured again.
  */
 @Entity
 @Table(name = "analysis_cache")
@@ -45,12 +46,17 @@ public class AnalysisCacheEntry extends PanacheEntityBase {
             return Optional.empty();
         }
         try {
-            return Optional.of(EventCodec.json().readValue(e.measurement, Measurement.class));
+            Measurement m = EventCodec.json().readValue(e.measurement, Measurement.class);
+            if (SecretFingerprint.keyId().equals(m.fingerprintKey())) {
+                return Optional.of(m);
+            }
         } catch (JsonProcessingException ex) {
             // An entry this version cannot read is measured again (and replaced).
-            e.delete();
-            return Optional.empty();
         }
+        // Unreadable, or its fingerprints (and the allowances that matched them) were made with another key.
+        e.delete();
+        AnalysisCacheEntry.flush();
+        return Optional.empty();
     }
 
     static void store(String url, String before, String after, Measurement m) {

@@ -48,6 +48,8 @@ public class AnalysisHandler implements EventHandler {
     RepositoryAllowlist allowlist;
     @Inject
     TreeCache trees;
+    @Inject
+    FingerprintKey fingerprintKey;
 
     @Override
     public String function() {
@@ -72,6 +74,7 @@ public class AnalysisHandler implements EventHandler {
             return failed(request, refused.get(), false);
         }
         try {
+            fingerprintKey.install();
             Measurement m = AnalysisCacheEntry.find(request.repositoryUrl(), before, after).orElse(null);
             if (m == null) {
                 Measured measured = measure(request, before, after);

@@ -105,7 +105,7 @@ final class Measure {
         }
         return new Measurement(Measurement.VERSION, change.base(), change.head(), change.wholeTree(),
                 change.wholeTreeReason(), fetch, change.files(), languages, summary, secrets.blocking(), secrets.allowed(),
-                List.copyOf(markers), duplicates, changedObjects, settings);
+                List.copyOf(markers), duplicates, changedObjects, settings, SecretFingerprint.keyId());
     }
 
     private static long ms(long from, long to) {

@@ -9,7 +9,8 @@ import dev.sluice.settings.SluiceSettings;
 
 /**
  * Everything analyze measures of one (repository, before, after): a function of the repository's content at those
- * commits, so it is cached on that key ({@link AnalysisCacheEntry}). {@code wholeTreeReason} says only what the key says (no base, or the base is
+ * commits (and of the installation's fingerprint key, named by {@code fingerprintKey}), so it is cached on that
+ * key ({@link AnalysisCacheEntry}). {@code wholeTreeReason} says only what the key says (no base, or the base is
  * not on the remote); the handler words it for the request. What depends on the request or the moment (the
  * pushed ref's environment, a forced push, runs deploying right now) is judged on top of it by {@link RiskAssessment}.
  */
@@ -18,7 +19,7 @@ public record Measurement(int version, String base, String head, boolean wholeTr
         RepositoryCache.Fetch fetch, List<ChangedFile> files, Map<String, LineCount> languages, GraphSummary graph,
         List<SecretFinding> secrets, List<AllowedSecret> allowedSecrets, List<RiskFactor.Evidence> conflictMarkers,
         List<ManifestObjects.Duplicate> duplicateObjects, List<ManifestObjects.ObjectRef> changedObjects,
-        SluiceSettings settings) {
+        SluiceSettings settings, String fingerprintKey) {
 
     /**
      * Bump when a rule changes what is measured: cached measurements of older versions are not used. 2: files marked
@@ -30,7 +31,7 @@ public record Measurement(int version, String base, String head, boolean wholeTr
     /** The same measurement with the whole-tree reason worded for one request. */
     Measurement withWholeTreeReason(String reason) {
         return new Measurement(version, base, head, wholeTree, reason, fetch, files, languages, graph, secrets,
-                allowedSecrets, conflictMarkers, duplicateObjects, changedObjects, settings);
+                allowedSecrets, conflictMarkers, duplicateObjects, changedObjects, settings, fingerprintKey);
     }
 
     int linesAdded() {

@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import jakarta.inject.Inject;
 
@@ -58,6 +63,8 @@ class AnalysisRulesTest {
     TreeCache trees;
     @Inject
     RepositoryCache cache;
+    @Inject
+    FingerprintKey fingerprintKey;
 
     private TestRepository repo;
 
@@ -391,6 +398,46 @@ class AnalysisRulesTest {
     }
 
     @Test
+    void aFingerprintIsKeyedWithTheInstallationsStoredKeyAndTheReportHoldsNeitherTheValueNorItsPlainHash() throws Exception {
+        String password = "Tr0ub4dor&3xK9mQ2vLp";
+        String before = repo.commit("init", Map.of("README.md", "# shop\n"));
+        String after = repo.commit("config", Map.of("src/settings.py", "db_password = \"" + password + "\"\n"));
+        UUID run = UUID.randomUUID();
+        post(run, request(run, "refs/heads/main", before, after)).then().statusCode(200).body("decision", equalTo("REJECT"));
+        JsonNode report = report(run);
+        assertThat(report.at("/secrets/0/kind").asText()).isEqualTo("assigned-secret");
+        // the key in use is the one kept in the database: the same after a restart
+        assertThat(report.at("/secrets/0/fingerprint").asText()).isEqualTo(hmac(storedFingerprintKey(), password));
+        assertThat(fingerprintKey.key()).isEqualTo(storedFingerprintKey());
+        String plain = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(password.getBytes(StandardCharsets.UTF_8)));
+        assertThat(storedReport(run).report).doesNotContain(password).doesNotContain(plain.substring(0, 12))
+                .doesNotContain(plain.substring(0, 8));
+    }
+
+    @Test
+    void aMeasurementCachedUnderAnotherFingerprintKeyIsMeasuredAgainWithTheKeyInUse() {
+        String token = "glpat-" + "Ab12Cd34Ef56Gh78Ij90";
+        String before = repo.commit("init", Map.of("README.md", "# shop\n"));
+        String after = repo.commit("token", Map.of("ci.env", "GITLAB_TOKEN=" + token + "\n"));
+        UUID run1 = UUID.randomUUID();
+        post(run1, request(run1, "refs/heads/main", before, after)).then().statusCode(200);
+        assertThat(report(run1).at("/secrets/0/fingerprint").asText()).isEqualTo(hmac(storedFingerprintKey(), token));
+        byte[] other = "an operator's own key".getBytes(StandardCharsets.UTF_8);
+        SecretFingerprint.useKey(other);
+        try {
+            UUID run2 = UUID.randomUUID();
+            post(run2, request(run2, "refs/heads/main", before, after)).then().statusCode(200);
+            assertThat(report(run2).at("/secrets/0/fingerprint").asText()).isEqualTo(hmac(other, token));
+        } finally {
+            SecretFingerprint.useKey(storedFingerprintKey());
+        }
+        long rows = QuarkusTransaction.requiringNew().call(() -> AnalysisCacheEntry.count(
+                "repositoryUrl = ?1 and beforeSha = ?2 and afterSha = ?3", repo.url(), before, after));
+        assertThat(rows).isEqualTo(1);
+    }
+
+    @Test
     void aSecretAllowedInSluiceYamlByPathGlobDoesNotRejectButTheSameSecretElsewhereDoes() {
         String token = "glpat-" + "Xy12Zw34Vu56Ts78Rq90";
         String before = repo.commit("init", Map.of(".sluice.yaml", "analysis:\n  allow:\n    - path: \"test/fixtures/**\"\n"
@@ -432,8 +479,9 @@ class AnalysisRulesTest {
     @Test
     void aSecretAllowedInSluiceYamlByFingerprintDoesNotReject() {
         String token = "glpat-" + "Xy12Zw34Vu56Ts78Rq90";
+        // the fingerprint a report showed: computed here from the installation's stored key, not by the scanner
         String before = repo.commit("init", Map.of(".sluice.yaml", "analysis:\n  allow:\n    - fingerprint: "
-                + SecretScan.fingerprint(token) + "\n      reason: test fixture token of a deleted GitLab instance\n"));
+                + hmac(storedFingerprintKey(), token) + "\n      reason: test fixture token of a deleted GitLab instance\n"));
         String after = repo.commit("fixture", Map.of("test/fixtures/gitlab.json", "{\"token\": \"" + token + "\"}\n"));
         UUID run = UUID.randomUUID();
         post(run, request(run, "refs/heads/main", before, after)).then().statusCode(200)
@@ -693,6 +741,22 @@ class AnalysisRulesTest {
         assertThat(stored).as("stored analysis report of " + run).isNotNull();
         try {
             return EventCodec.json().readTree(stored.report);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static byte[] storedFingerprintKey() {
+        String hex = QuarkusTransaction.requiringNew().call(() -> (String) AnalysisCacheEntry.getEntityManager()
+                .createNativeQuery("select secret from analysis_fingerprint_key where id = 1").getSingleResult());
+        return HexFormat.of().parseHex(hex);
+    }
+
+    private static String hmac(byte[] key, String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
