@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What analyze remembers about git objects between runs, keyed by object id (content never changes under an id):
- * line counts per tree and per file ({@link TreeCounts}) and each source file's imports. Bounded, in memory.
+ * line counts per tree and per file ({@link TreeCounts}), each source file's imports and each manifest file's objects.
+ * In memory, bounded by {@code sluice.analyze.cache.trees} (trees) and {@code .files} (files of each kind).
  */
 @ApplicationScoped
 public class TreeCache {
@@ -144,13 +145,30 @@ public class TreeCache {
         return out;
     }
 
-    private final Map<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> manifests = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> e) {
-                    return size() > 20_000;
+    private volatile Map<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> manifests;
+
+    /** Parsed manifest files by blob id, bounded like the files' counts ({@code sluice.analyze.cache.files}). */
+    private Map<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> manifests() {
+        if (manifests == null) {
+            synchronized (this) {
+                if (manifests == null) {
+                    int max = maxFiles;
+                    manifests = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> e) {
+                            return size() > max;
+                        }
+                    });
                 }
-            });
+            }
+        }
+        return manifests;
+    }
+
+    /** How many manifest files (by content) are remembered now. */
+    int manifestFilesCached() {
+        return manifests().size();
+    }
 
     /** The objects every manifest file of the tree defines (under the .sluice.yaml manifest paths); parsed once per file. */
     java.util.List<ManifestObjects.ObjectRef> manifestObjects(ObjectReader reader, RevTree tree, java.util.List<String> paths)
@@ -168,7 +186,7 @@ public class TreeCache {
                 }
                 ObjectId id = walk.getObjectId(0);
                 // Keyed by content and path: the objects carry the file they are in.
-                Map<String, java.util.List<ManifestObjects.ObjectRef>> byPath = manifests.computeIfAbsent(id,
+                Map<String, java.util.List<ManifestObjects.ObjectRef>> byPath = manifests().computeIfAbsent(id,
                         k -> Collections.synchronizedMap(new java.util.HashMap<>()));
                 java.util.List<ManifestObjects.ObjectRef> objects = byPath.get(path);
                 if (objects == null) {
