@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 import org.eclipse.jgit.lib.Repository;
 import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.nodes.Node;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -90,6 +92,10 @@ public final class ManifestSet {
         return new ManifestDocument(file, 1, 0, null, "file is " + size + " bytes, over the limit of " + MAX_FILE_BYTES);
     }
 
+    public static boolean isJson(String file) {
+        return file.toLowerCase().endsWith(".json");
+    }
+
     public static boolean isManifestFile(String file) {
         String f = file.toLowerCase();
         return f.endsWith(".yaml") || f.endsWith(".yml") || f.endsWith(".json");
@@ -115,6 +121,15 @@ public final class ManifestSet {
 
     /** Splits one file into its documents; an unreadable part becomes an error document naming the line. */
     public static List<ManifestDocument> parse(String file, byte[] bytes) {
+        return parse(file, bytes, null);
+    }
+
+    /**
+     * As {@link #parse(String, byte[])}, handing each mapping document SnakeYAML composed of a YAML file to
+     * {@code composed} (its nodes carry the line of every field), so a caller wanting field lines need not
+     * compose the file a second time. JSON files hand over nothing.
+     */
+    public static List<ManifestDocument> parse(String file, byte[] bytes, Consumer<Node> composed) {
         if (bytes.length > MAX_FILE_BYTES) {
             return List.of(tooLarge(file, bytes.length));
         }
@@ -125,7 +140,7 @@ public final class ManifestSet {
         } catch (CharacterCodingException e) {
             return List.of(new ManifestDocument(file, 1, 0, null, "file is not valid UTF-8"));
         }
-        return file.toLowerCase().endsWith(".json") ? json(file, text) : YamlDocuments.read(file, text);
+        return isJson(file) ? json(file, text) : YamlDocuments.read(file, text, composed);
     }
 
     /** One or more JSON values; duplicate keys and deep nesting are refused. */

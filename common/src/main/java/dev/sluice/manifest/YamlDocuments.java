@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
@@ -63,11 +64,11 @@ final class YamlDocuments {
         this.file = file;
     }
 
-    static List<ManifestDocument> read(String file, String text) {
-        return new YamlDocuments(file).read(text);
+    static List<ManifestDocument> read(String file, String text, Consumer<Node> composed) {
+        return new YamlDocuments(file).read(text, composed);
     }
 
-    private List<ManifestDocument> read(String text) {
+    private List<ManifestDocument> read(String text, Consumer<Node> composed) {
         List<ManifestDocument> docs = new ArrayList<>();
         LoaderOptions options = ManifestSet.loaderOptions();
         StreamReader reader = new StreamReader(text);
@@ -83,6 +84,9 @@ final class YamlDocuments {
                 if (!(root instanceof MappingNode)) {
                     docs.add(new ManifestDocument(file, line, index++, null, "document is not a mapping (an object)"));
                     continue;
+                }
+                if (composed != null) {
+                    composed.accept(root);
                 }
                 int copiedBefore = copiedNodes;
                 try {

@@ -13,7 +13,11 @@ import dev.sluice.manifest.ManifestSet;
 public record ManifestFile(String path, List<ManifestDocument> documents, SourcePositions positions) {
 
     public static ManifestFile of(String path, byte[] bytes) {
-        return new ManifestFile(path, ManifestSet.parse(path, bytes), new SourcePositions(bytes));
+        if (ManifestSet.isJson(path)) {
+            return new ManifestFile(path, ManifestSet.parse(path, bytes), new SourcePositions(bytes));
+        }
+        SourcePositions positions = SourcePositions.recording();
+        return new ManifestFile(path, ManifestSet.parse(path, bytes, positions::record), positions);
     }
 
     /** The file at a commit; one over ManifestSet's size limit is never loaded, its one document says so. */

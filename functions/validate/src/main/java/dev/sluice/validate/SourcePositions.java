@@ -22,9 +22,9 @@ import dev.sluice.manifest.ManifestSet;
 
 /**
  * The line of every field of a manifest file, by document and JSON pointer, so a finding points at the
- * offending field rather than the start of its document. common's ManifestSet gives only where a document
- * starts; this composes the file again with SnakeYAML (whose nodes carry marks), under the same limits, and
- * only for files that have a finding. A field reached through an alias has the line of the key holding the
+ * offending field rather than the start of its document. For YAML they are recorded from the nodes common's
+ * ManifestSet composes (SnakeYAML's nodes carry marks); a JSON file, which ManifestSet reads with Jackson, is
+ * composed again with SnakeYAML under the same limits, only when it has a finding. A field reached through an alias has the line of the key holding the
  * alias; one a merge key ({@code <<: *base}) brings in has the line of that {@code <<:}. A file SnakeYAML
  * cannot compose gives no field lines: findings then fall back to the document's line.
  */
@@ -35,6 +35,20 @@ public final class SourcePositions {
 
     public SourcePositions(byte[] bytes) {
         this.bytes = bytes;
+    }
+
+    /** Positions filled by {@link #record} from the documents ManifestSet composes anyway: no second compose. */
+    static SourcePositions recording() {
+        SourcePositions p = new SourcePositions(null);
+        p.byDocument = new HashMap<>();
+        return p;
+    }
+
+    /** Records the field lines of one composed document. */
+    void record(Node root) {
+        Map<String, Integer> lines = new HashMap<>();
+        walk(root, "", lines, Collections.newSetFromMap(new IdentityHashMap<>()));
+        byDocument.put(root.getStartMark().getLine() + 1, lines);
     }
 
     /** The line of the field at {@code pointer} in the document starting at {@code documentLine}, or -1. */

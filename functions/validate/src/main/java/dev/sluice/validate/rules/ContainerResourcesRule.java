@@ -41,9 +41,9 @@ public class ContainerResourcesRule implements ObjectRule {
         for (PodSpecs.Container c : PodSpecs.containers(object)) {
             JsonNode resources = c.node().path("resources");
             List<String> missing = new ArrayList<>();
-            for (String quantity : REQUIRED) {
-                if (!isSet(resources.at("/" + quantity.replace('.', '/')))) {
-                    missing.add("resources." + quantity);
+            for (String[] quantity : REQUIRED) {
+                if (!isSet(resources.path(quantity[0]).path(quantity[1]))) {
+                    missing.add("resources." + quantity[0] + "." + quantity[1]);
                 }
             }
             if (!missing.isEmpty()) {
@@ -57,7 +57,7 @@ public class ContainerResourcesRule implements ObjectRule {
     }
 
     /** What kube-score, Polaris and kube-linter ask of every container (a CPU limit only throttles: not asked). */
-    static final List<String> REQUIRED = List.of("requests.cpu", "requests.memory", "limits.memory");
+    private static final String[][] REQUIRED = {{"requests", "cpu"}, {"requests", "memory"}, {"limits", "memory"}};
 
     private static boolean isSet(JsonNode quantity) {
         return quantity.isNumber() || quantity.isTextual() && !quantity.asText().isBlank();
