@@ -13,8 +13,8 @@ import dev.sluice.validate.ValidationSettings;
 import dev.sluice.validate.rules.ValidationScope;
 
 /**
- * Validates 1,000 manifests (a Deployment, a Service, a ConfigMap and a Knative Service, 250 of each, in 100
- * files) from bytes to report: parsing, field lines, schema, every policy rule. Not part of the build: run it
+ * Validates 1,000 manifests (a Deployment, a Service, a ConfigMap and a Knative Service, 250 of each, 40 to a
+ * file, so 25 files) from bytes to report: parsing, field lines, schema, every policy rule. Not part of the build: run it
  * with functions/validate/bench/run.sh. Prints the cold first run (class loading, schema compilation) and the
  * median of the warm runs that follow, as a function instance sees them.
  */
