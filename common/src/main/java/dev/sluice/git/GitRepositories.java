@@ -29,6 +29,7 @@ import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.sluice.settings.SettingsException;
 import dev.sluice.settings.SluiceSettings;
 
 /**
@@ -187,11 +188,18 @@ public class GitRepositories {
         return paths;
     }
 
-    /** The repository's {@code .sluice.yaml} at a commit, or the defaults; a bad file throws SettingsException. */
+    /** A {@code .sluice.yaml} larger than this is refused unread: settings are a few hundred bytes. */
+    public static final int LARGEST_SETTINGS_FILE = 1 << 20;
+
+    /** The repository's {@code .sluice.yaml} at a commit, or the defaults; a bad or oversized file throws SettingsException. */
     public static SluiceSettings settings(Repository repo, String sha) {
-        return readFile(repo, sha, SluiceSettings.FILE)
-                .map(b -> SluiceSettings.parse(new String(b, StandardCharsets.UTF_8)))
-                .orElseGet(SluiceSettings::defaults);
+        try {
+            return readFile(repo, sha, SluiceSettings.FILE, LARGEST_SETTINGS_FILE)
+                    .map(b -> SluiceSettings.parse(new String(b, StandardCharsets.UTF_8)))
+                    .orElseGet(SluiceSettings::defaults);
+        } catch (FileTooLargeException e) {
+            throw new SettingsException(SluiceSettings.FILE + " is too large: " + e.getMessage(), e);
+        }
     }
 
     private static String hash(String url) {
