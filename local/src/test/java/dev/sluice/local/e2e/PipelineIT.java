@@ -121,7 +121,8 @@ class PipelineIT {
             String staleId = UUID.randomUUID().toString();
             post("/broker", Map.of("ce-specversion", "1.0", "ce-id", staleId, "ce-type", "dev.sluice.analysis.completed",
                     "ce-source", "/sluice/analyze", "ce-subject", id, "Content-Type", "application/json"),
-                    "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":100,\"confidence\":1,\"factors\":[\"late\"]}");
+                    "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":100,\"confidence\":1,\"factors\":[\"late\"],"
+                            + "\"settings\":{\"environment\":null}}");
             JsonNode after = awaitUntil(() -> get("/runs/" + id), r -> r.path("events").toString().contains(staleId), Duration.ofSeconds(30));
             assertThat(after.path("state").asText()).isEqualTo("SUCCEEDED");
             assertThat(states(after)).isEqualTo(states(run));
@@ -175,6 +176,44 @@ class PipelineIT {
             assertThat(get("/runs/" + parkedRun).path("state").asText()).isEqualTo("AWAITING_APPROVAL");
             post("/runs/" + parkedRun + "/approve", Map.of("Content-Type", "application/json"), "{\"by\":\"e2e\"}");
             assertThat(awaitFinal(parkedRun).path("state").asText()).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aKillWhileARunIsInAStageLosesNothingAndTheRunFinishesAfterTheRestart() throws IOException {
+        try (TestRepository repo = exampleRepository()) {
+            repo.commitFolder("the example", examplePath());
+            // enough code that the analysis takes a while, so the kill lands inside a stage
+            Map<String, String> code = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < 400; i++) {
+                code.put("src/gen/m" + i + ".py", ("import os\n\ndef f" + i + "(x):\n    # a comment\n    return x + " + i + "\n").repeat(40));
+            }
+            String sha = repo.commit("a lot of code", code);
+            push(repo.url(), "refs/heads/main", null, sha);
+            String inFlight = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (inFlight == null && System.nanoTime() < deadline) {
+                for (JsonNode item : get("/runs?repository=" + repo.url()).path("items")) {
+                    String state = item.path("state").asText();
+                    assertThat(item.path("finished").asBoolean()).as("the run finished before the kill: " + item).isFalse();
+                    if (!state.equals("RECEIVED")) {
+                        inFlight = state;
+                    }
+                }
+                LocalProcess.sleep(5);
+            }
+            assertThat(inFlight).as("a run in a stage").isIn("ANALYZING", "VALIDATING", "QUEUED", "DEPLOYING");
+            pipeline.kill();
+
+            pipeline = new LocalProcess(dataDir, pipeline.port()).start();
+            // 80,000 new lines are over the example's review limit: the run waits for a person, then deploys
+            String runId = runOf(repo.url(), sha);
+            awaitUntil(() -> get("/runs/" + runId), r -> r.path("state").asText().equals("AWAITING_APPROVAL"), Duration.ofSeconds(90));
+            post("/runs/" + runId + "/approve", Map.of("Content-Type", "application/json"), "{\"by\":\"e2e\"}");
+            JsonNode run = awaitFinal(runId);
+            assertThat(run.path("state").asText()).as("killed in " + inFlight + ": " + describe(run)).isEqualTo("SUCCEEDED");
+            assertThat(states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "AWAITING_APPROVAL", "QUEUED", "DEPLOYING",
+                    "SUCCEEDED");
         }
     }
 
