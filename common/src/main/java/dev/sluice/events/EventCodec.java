@@ -144,7 +144,11 @@ public final class EventCodec {
 
     /** Maps the event's data to a payload record; a missing or unparseable payload is a {@link BadEventException}. */
     public static <T> T data(CloudEvent event, Class<T> type) {
-        JsonNode tree = dataTree(event);
+        return data(event, dataTree(event), type);
+    }
+
+    /** Maps data already read with {@link #dataTree} to a payload record, with the same errors as {@link #data(CloudEvent, Class)}. */
+    public static <T> T data(CloudEvent event, JsonNode tree, Class<T> type) {
         try {
             return JSON.treeToValue(tree, type);
         } catch (JsonMappingException e) {

@@ -3,7 +3,6 @@ package dev.sluice.analyze;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -70,13 +69,7 @@ public class TreeCache {
         if (scans == null) {
             synchronized (this) {
                 if (scans == null) {
-                    int max = maxFiles;
-                    scans = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
-                        @Override
-                        protected boolean removeEldestEntry(Map.Entry<ObjectId, ImportScan> eldest) {
-                            return size() > max;
-                        }
-                    });
+                    scans = TreeCounts.lru(maxFiles);
                 }
             }
         }
@@ -152,13 +145,7 @@ public class TreeCache {
         if (manifests == null) {
             synchronized (this) {
                 if (manifests == null) {
-                    int max = maxFiles;
-                    manifests = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-                        @Override
-                        protected boolean removeEldestEntry(Map.Entry<ObjectId, Map<String, java.util.List<ManifestObjects.ObjectRef>>> e) {
-                            return size() > max;
-                        }
-                    });
+                    manifests = TreeCounts.lru(maxFiles);
                 }
             }
         }

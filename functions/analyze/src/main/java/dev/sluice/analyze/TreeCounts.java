@@ -47,7 +47,8 @@ final class TreeCounts {
         blobs = lru(maxBlobs);
     }
 
-    private static <K, V> Map<K, V> lru(int max) {
+    /** A synchronized map of at most {@code max} entries, the least recently used dropped first. */
+    static <K, V> Map<K, V> lru(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {

@@ -155,17 +155,16 @@ public class RunsResource {
         if (runId == null) {
             return badId(id);
         }
-        String[] byReason = new String[2];
-        Response bad = byAndReason(body, byReason);
-        if (bad != null) {
-            return bad;
+        Who who = who(body);
+        if (who.bad() != null) {
+            return who.bad();
         }
         Object[] result = QuarkusTransaction.requiringNew().call(() -> {
             Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
             if (run == null) {
                 return null;
             }
-            RetryResult r = orchestrator.retryRun(run, byReason[0], byReason[1], new Cause("api-" + UUID.randomUUID(), "api:retry"));
+            RetryResult r = orchestrator.retryRun(run, who.by(), who.reason(), new Cause("api-" + UUID.randomUUID(), "api:retry"));
             r.events().forEach(OutboxEvent::add);
             return new Object[] { r.refusal(), r.run() == null ? RunView.summary(run) : RunView.summary(r.run()) };
         });
@@ -200,19 +199,16 @@ public class RunsResource {
         if (runId == null) {
             return badId(id);
         }
-        String[] byReason = new String[2];
-        Response bad = byAndReason(body, byReason);
-        if (bad != null) {
-            return bad;
+        Who who = who(body);
+        if (who.bad() != null) {
+            return who.bad();
         }
-        String who = byReason[0];
-        String why = byReason[1];
         Object[] result = QuarkusTransaction.requiringNew().call(() -> {
             Run run = Run.findById(runId, LockModeType.PESSIMISTIC_WRITE);
             if (run == null) {
                 return null;
             }
-            CommandResult r = orchestrator.command(run, command, who, why,
+            CommandResult r = orchestrator.command(run, command, who.by(), who.reason(),
                     new Cause("api-" + UUID.randomUUID(), "api:" + command.name().toLowerCase()));
             r.events().forEach(OutboxEvent::add);
             return new Object[] { r, RunView.summary(run) };
@@ -228,21 +224,24 @@ public class RunsResource {
         return Response.ok(result[1]).build();
     }
 
-    /** Reads the optional body {"by", "reason"} into {@code into}; a 400 when it is not such an object. */
-    private static Response byAndReason(String body, String[] into) {
+    /** Who acts and why, from the optional body {"by", "reason"}; {@code bad} is the 400 when it is not such an object. */
+    private record Who(String by, String reason, Response bad) {
+    }
+
+    private static Who who(String body) {
         if (body == null || body.isBlank()) {
-            return null;
+            return new Who(null, null, null);
         }
         try {
             JsonNode json = EventCodec.json().readTree(body);
             if (!json.isObject()) {
-                return ErrorBody.response(400, "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}");
+                return new Who(null, null, ErrorBody.response(400,
+                        "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}"));
             }
-            into[0] = json.hasNonNull("by") ? json.get("by").asText() : null;
-            into[1] = json.hasNonNull("reason") ? json.get("reason").asText() : null;
-            return null;
+            return new Who(json.hasNonNull("by") ? json.get("by").asText() : null,
+                    json.hasNonNull("reason") ? json.get("reason").asText() : null, null);
         } catch (JsonProcessingException e) {
-            return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());
+            return new Who(null, null, ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage()));
         }
     }
 

@@ -13,7 +13,8 @@ import dev.sluice.events.Payloads.Repository;
 
 /**
  * Turns the push payloads of GitHub, GitLab, Gitea/Gogs and Sluice's own {@code dev.sluice.push} into one
- * {@link Push}, and a Bitbucket Cloud {@code repo:push} into one per ref it changed. A payload that lacks what a run needs is a {@link BadEventException} naming the field.
+ * {@link Push}, and a Bitbucket Cloud {@code repo:push} into one per ref it changed. A payload that lacks what a
+ * run needs is a {@link BadEventException} naming the field.
  */
 public final class PushNormalizer {
     private PushNormalizer() {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,9 +83,6 @@ public class RouteEvents implements EventHandler {
             }
             case EventTypes.DEPLOYMENT_COMPLETED -> {
                 var r = result(event, Payloads.DeploymentCompleted.class, "outcome");
-                if (r.outcome() == null) {
-                    throw new BadEventException("deployment.completed needs an outcome: VERIFIED, ROLLED_BACK or FAILED");
-                }
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onDeploymentCompleted(run, r, cause);
             }
@@ -96,11 +94,7 @@ public class RouteEvents implements EventHandler {
             case EventTypes.RUN_APPROVE -> command(Command.APPROVE, event, cause);
             case EventTypes.RUN_REJECT -> command(Command.REJECT, event, cause);
             case EventTypes.RUN_CANCEL -> command(Command.CANCEL, event, cause);
-            case EventTypes.RUN_RETRY -> {
-                var c = EventCodec.data(event, Payloads.RunCommand.class);
-                Run run = run(c.runId() != null ? c.runId() : subject(event), event);
-                yield run == null ? List.of() : orchestrator.retryRun(run, c.by(), c.reason(), cause).events();
-            }
+            case EventTypes.RUN_RETRY -> onCommandedRun(event, (run, c) -> orchestrator.retryRun(run, c.by(), c.reason(), cause).events());
             case EventTypes.TICK, PING -> orchestrator.onTick(cause);
             default -> throw new BadEventException("route does not handle " + event.getType());
         };
@@ -111,8 +105,8 @@ public class RouteEvents implements EventHandler {
      * fields would otherwise read as null, 0 or false and move the run for a reason nobody gave.
      */
     private static <T> T result(CloudEvent event, Class<T> type, String... required) {
-        T value = EventCodec.data(event, type);
         JsonNode data = EventCodec.dataTree(event);
+        T value = EventCodec.data(event, data, type);
         List<String> missing = new ArrayList<>();
         for (String field : Stream.concat(Stream.of("runId", "attempt"), Arrays.stream(required)).toList()) {
             if (!data.hasNonNull(field)) {
@@ -134,12 +128,14 @@ public class RouteEvents implements EventHandler {
     }
 
     private List<CloudEvent> command(Command command, CloudEvent event, Cause cause) {
+        return onCommandedRun(event, (run, c) -> orchestrator.command(run, command, c.by(), c.reason(), cause).events());
+    }
+
+    /** A run command's run (data.runId, else the subject), locked, handed to {@code apply}; nothing for an unknown run. */
+    private List<CloudEvent> onCommandedRun(CloudEvent event, BiFunction<Run, Payloads.RunCommand, List<CloudEvent>> apply) {
         var c = EventCodec.data(event, Payloads.RunCommand.class);
         Run run = run(c.runId() != null ? c.runId() : subject(event), event);
-        if (run == null) {
-            return List.of();
-        }
-        return new ArrayList<>(orchestrator.command(run, command, c.by(), c.reason(), cause).events());
+        return run == null ? List.of() : new ArrayList<>(apply.apply(run, c));
     }
 
     /** The run an event is about, locked for this transaction; null (recorded in the log) when unknown. */

@@ -142,8 +142,6 @@ public class WebhookResource {
         List<Push> pushes;
         try {
             pushes = PushNormalizer.bitbucket(tree("bitbucket", body));
-        } catch (BadWebhook e) {
-            return e.response;
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
@@ -160,8 +158,6 @@ public class WebhookResource {
         Push push;
         try {
             push = PushNormalizer.normalize(forge, tree(name, body));
-        } catch (BadWebhook e) {
-            return e.response;
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
@@ -202,27 +198,18 @@ public class WebhookResource {
         return body("run", true, "eventId", id, "ref", push.ref(), "after", push.after());
     }
 
-    /** A webhook body that is not a JSON object, as the 400 to answer it with. */
-    private static final class BadWebhook extends Exception {
-        final transient Response response;
-
-        BadWebhook(Response response) {
-            super(null, null, false, false);
-            this.response = response;
-        }
-    }
-
-    private static JsonNode tree(String name, byte[] body) throws BadWebhook {
+    /** The body as a JSON object; anything else is a BadEventException (a 400) naming the forge. */
+    private static JsonNode tree(String name, byte[] body) {
         try {
             JsonNode tree = EventCodec.json().readTree(body);
             if (tree == null || !tree.isObject()) {
-                throw new BadWebhook(ErrorBody.response(400, name + " webhook body must be a JSON object"));
+                throw new BadEventException(name + " webhook body must be a JSON object");
             }
             return tree;
         } catch (JsonProcessingException e) {
-            throw new BadWebhook(ErrorBody.response(400, name + " webhook body is not valid JSON: " + e.getOriginalMessage()));
+            throw new BadEventException(name + " webhook body is not valid JSON: " + e.getOriginalMessage());
         } catch (java.io.IOException e) {
-            throw new BadWebhook(ErrorBody.response(400, name + " webhook body cannot be read: " + e.getMessage()));
+            throw new BadEventException(name + " webhook body cannot be read: " + e.getMessage());
         }
     }
 

@@ -230,7 +230,7 @@ public class RunOrchestrator {
 
     public CommandResult command(Run run, Command command, String by, String reason, Cause cause) {
         List<CloudEvent> out = new ArrayList<>();
-        String who = (by == null || by.isBlank() ? "someone" : by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        String who = who(by, reason);
         RunState before = run.state;
         boolean ok = switch (command) {
             case APPROVE -> before == RunState.AWAITING_APPROVAL && queue(run, "approved by " + who, cause, out);
@@ -278,7 +278,7 @@ public class RunOrchestrator {
             RunEvent.record(original.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.REFUSED, "retry refused: " + refusal);
             return new RetryResult(null, "retry is not possible: " + refusal, List.of());
         }
-        String who = (by == null || by.isBlank() ? "someone" : by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
+        String who = who(by, reason);
         Run run = new Run();
         run.id = UUID.randomUUID();
         run.repositoryUrl = original.repositoryUrl;
@@ -461,6 +461,11 @@ public class RunOrchestrator {
         RunEvent.record(run.id, cause.eventId(), cause.eventType(), RunEvent.Outcome.IGNORED, "stale result: " + why);
         LOG.debugf("run %s: stale %s ignored (%s)", run.id, cause.eventType(), why);
         return true;
+    }
+
+    /** "lee: looked at it", as a reason names the person who acted. */
+    private static String who(String by, String reason) {
+        return (by == null || by.isBlank() ? "someone" : by) + (reason == null || reason.isBlank() ? "" : ": " + reason);
     }
 
     private static void applied(Run run, Cause cause, String detail) {
