@@ -3,7 +3,7 @@ package dev.sluice;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** ../shared/fixtures beside the repository, found from the module directory up. */
+/** The repository's fixtures/ folder, found from the module directory up. */
 public final class Fixtures {
     private Fixtures() {
     }
@@ -11,7 +11,7 @@ public final class Fixtures {
     public static Path path(String relative) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
-            Path candidate = dir.resolve("shared/fixtures").resolve(relative);
+            Path candidate = dir.resolve("fixtures").resolve(relative);
             if (Files.exists(candidate)) {
                 return candidate;
             }

@@ -3,14 +3,14 @@ package dev.sluice.local;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Files beside the module: shared/fixtures (real inputs from public projects) and the repository's knative/. */
+/** Files beside the module: fixtures/ (real inputs from public projects) and the repository's knative/. */
 public final class Fixtures {
     private Fixtures() {
     }
 
-    /** {@code shared/fixtures/<relative>}, found by walking up from the module directory. */
+    /** {@code fixtures/<relative>}, found by walking up from the module directory. */
     public static Path fixture(String relative) {
-        return above("shared/fixtures/" + relative);
+        return above("fixtures/" + relative);
     }
 
     /** The knative/ folder of the repository, the files a cluster applies. */

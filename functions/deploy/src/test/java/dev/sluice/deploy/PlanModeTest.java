@@ -586,14 +586,14 @@ class PlanModeTest {
         }
     }
 
-    /** shared/fixtures beside the repository, found by walking up from the module directory. */
+    /** The repository's fixtures/ folder, found by walking up from the module directory. */
     static Path fixtures() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures");
+            Path candidate = dir.resolve("fixtures");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/fixtures not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("fixtures/ not found above " + Path.of("").toAbsolutePath());
     }
 }

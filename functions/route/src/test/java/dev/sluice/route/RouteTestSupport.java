@@ -85,11 +85,11 @@ final class RouteTestSupport {
         return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent> list("eventType = ?1 order by id", type));
     }
 
-    /** ../shared/fixtures beside the repository (where CI puts it), found from the module directory up. */
+    /** The repository's fixtures/ folder, found from the module directory up. */
     static Path fixture(String relative) {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
-            Path candidate = dir.resolve("shared/fixtures").resolve(relative);
+            Path candidate = dir.resolve("fixtures").resolve(relative);
             if (Files.exists(candidate)) {
                 return candidate;
             }
