@@ -47,6 +47,11 @@ public class RunOrchestrator {
     RouteConfig config;
     @Inject
     CircuitBreaker breaker;
+    @Inject
+    CommitOrder order;
+
+    /** How many of a ref's latest runs a new push is compared with. */
+    static final int LINEAGE_WINDOW = 200;
 
     // ---- pushes ------------------------------------------------------------------------------
 
@@ -73,23 +78,33 @@ public class RunOrchestrator {
         run.createdAt = now;
         RunTransitions.start(run, "push of " + run.shortSha() + " to " + push.ref() + (push.pusher() == null ? "" : " by " + push.pusher()), cause);
 
-        // Delivered out of order: a push that moved the ref on from this commit already arrived. This run is kept
+        // Pushes of one ref are decided one at a time: two arriving together must each see the other.
+        lock("sluice-ref:" + run.repositoryUrl + " " + run.ref);
+        List<Run> others = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and id <> ?3 order by createdAt desc",
+                run.repositoryUrl, run.ref, run.id).page(0, LINEAGE_WINDOW).list();
+        List<Run> all = new ArrayList<>(others);
+        all.add(run);
+        CommitOrder.Lineage lineage = order.lineage(run.repositoryUrl, run.ref, all);
+
+        // A newer commit of the ref was pushed already (whatever became of its run): this push is older. It is kept
         // (nothing sent is lost) but ends at once, and it supersedes nothing: the runs it would are newer.
-        Run later = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and beforeSha = ?3 and id <> ?4 order by createdAt",
-                run.repositoryUrl, run.ref, run.afterSha, run.id).firstResult();
-        if (later != null) {
-            finish(run, RunState.SUPERSEDED, "arrived after run " + later.id + ", whose push moved " + push.ref() + " on from "
-                    + run.shortSha() + " to " + later.shortSha() + ": an older push, not started", cause, out);
-            return out;
+        for (Run o : others) {
+            CommitOrder.Order rel = lineage.compare(run.afterSha, o.afterSha);
+            if (rel.relation() == CommitOrder.Relation.OLDER) {
+                finish(run, RunState.SUPERSEDED, "older than run " + o.id + " (" + o.shortSha() + ", " + o.state + ") of "
+                        + push.ref() + ": " + rel.evidence() + "; not started", cause, out);
+                return out;
+            }
         }
         out.add(null); // the reply slot: the analysis request, set below
-        List<Run> older = Run.list("repositoryUrl = ?1 and ref = ?2 and id <> ?3 and state in ?4",
-                run.repositoryUrl, run.ref, run.id, RunState.SUPERSEDABLE);
-        for (Run o : older) {
-            if (o.createdAt.isAfter(now)) {
+        for (Run o : others) {
+            if (!RunState.SUPERSEDABLE.contains(o.state)) {
                 continue;
             }
-            finish(o, RunState.SUPERSEDED, "superseded by run " + run.id + " (" + run.shortSha() + ")", cause, out);
+            // NEWER by the commits; SAME or UNKNOWN (nothing orders them): the later push wins, as the ref's last update
+            CommitOrder.Order rel = lineage.compare(run.afterSha, o.afterSha);
+            String why = rel.relation() == CommitOrder.Relation.NEWER ? rel.evidence() : "pushed after it (" + rel.evidence() + ")";
+            finish(o, RunState.SUPERSEDED, "superseded by run " + run.id + " (" + run.shortSha() + "): " + why, cause, out);
         }
         out.set(0, startStage(run, RunState.ANALYZING, "analysis requested", cause));
         return out;
@@ -181,7 +196,7 @@ public class RunOrchestrator {
         } else {
             finish(run, RunState.FAILED, "deployment failed" + reason, cause, out);
         }
-        out.addAll(startNext(run.environment, cause));
+        out.addAll(startNext(run, cause));
         return out;
     }
 
@@ -213,7 +228,7 @@ public class RunOrchestrator {
         String why = r.retryable() ? " (after " + run.attempt + " attempts)" : "";
         finish(run, RunState.FAILED, r.stage() + " failed" + why + ": " + r.error(), cause, out);
         if (expected == RunState.DEPLOYING) {
-            out.addAll(startNext(run.environment, cause));
+            out.addAll(startNext(run, cause));
         }
         return out;
     }
@@ -244,7 +259,7 @@ public class RunOrchestrator {
             return new CommandResult(false, refusal, out);
         }
         if (command == Command.CANCEL && before == RunState.DEPLOYING) {
-            out.addAll(startNext(run.environment, cause));
+            out.addAll(startNext(run, cause));
         }
         return new CommandResult(true, null, out);
     }
@@ -315,11 +330,11 @@ public class RunOrchestrator {
             out.add(EventCodec.event(EventTypes.DEPLOYMENT_CHECK, FUNCTION, run.id,
                     new Payloads.DeploymentCheck(run.id, run.attempt, run.releaseId)));
         }
-        List<String> waiting = Panache.getEntityManager()
-                .createQuery("select distinct r.environment from Run r where r.state = :s", String.class)
+        List<Object[]> waiting = Panache.getEntityManager()
+                .createQuery("select distinct r." + OWNER + ", r.environment from Run r where r.state = :s", Object[].class)
                 .setParameter("s", RunState.QUEUED).getResultList();
-        for (String env : waiting) {
-            out.addAll(startNext(env, cause));
+        for (Object[] queue : waiting) {
+            out.addAll(startNext((String) queue[0], (String) queue[1], cause));
         }
         return out;
     }
@@ -339,7 +354,7 @@ public class RunOrchestrator {
                 String stage = e.getKey().name().toLowerCase().replace('_', ' ');
                 finish(run, RunState.FAILED, "timed out: " + stage + " took longer than " + human(e.getValue()), cause, out);
                 if (e.getKey() == RunState.DEPLOYING) {
-                    out.addAll(startNext(run.environment, cause));
+                    out.addAll(startNext(run, cause));
                 }
             }
         }
@@ -366,7 +381,7 @@ public class RunOrchestrator {
         }
         finish(run, RunState.FAILED, what, cause, out);
         if (before == RunState.DEPLOYING) {
-            out.addAll(startNext(run.environment, cause));
+            out.addAll(startNext(run, cause));
         }
         return out;
     }
@@ -378,29 +393,49 @@ public class RunOrchestrator {
             return false;
         }
         run.stageStartedAt = Instant.now();
-        out.addAll(startNext(run.environment, cause));
+        out.addAll(startNext(run, cause));
         return true;
+    }
+
+    /**
+     * The field that says whose an environment is: two repositories that both name an environment {@code production}
+     * have two queues and two histories.
+     */
+    static final String OWNER = "repositoryUrl";
+
+    private List<CloudEvent> startNext(Run run, Cause cause) {
+        return startNext(run.repositoryUrl, run.environment, cause);
     }
 
     /**
      * Starts the oldest queued run of an environment when none is deploying there; while the environment's circuit
      * breaker is open, queued runs no person approved past it are held for approval instead. A transaction-scoped
-     * advisory lock on the environment makes "one deployment at a time" hold across concurrent events.
+     * advisory lock on the environment makes "one deployment at a time" hold across concurrent events. A queued run
+     * whose commit is older than one the environment already verified from the same ref never starts: it ends
+     * SUPERSEDED (only an explicit rollback takes an environment back).
      */
-    List<CloudEvent> startNext(String environment, Cause cause) {
+    List<CloudEvent> startNext(String owner, String environment, Cause cause) {
         List<CloudEvent> out = new ArrayList<>();
         if (environment == null) {
             return out;
         }
-        Panache.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:env))")
-                .setParameter("env", "sluice-environment:" + environment).getSingleResult();
+        lock("sluice-environment:" + owner + " " + environment);
         Panache.getEntityManager().flush();
-        long deploying = Run.count("environment = ?1 and state = ?2", environment, RunState.DEPLOYING);
+        long deploying = Run.count("environment = ?1 and " + OWNER + " = ?2 and state = ?3", environment, owner, RunState.DEPLOYING);
         if (deploying > 0) {
             return out;
         }
         CircuitBreaker.Status status = null;
-        for (Run next : Run.<Run> list("environment = ?1 and state = ?2 order by createdAt", environment, RunState.QUEUED)) {
+        for (Run next : Run.<Run> list("environment = ?1 and " + OWNER + " = ?2 and state = ?3 order by createdAt",
+                environment, owner, RunState.QUEUED)) {
+            String older = olderThanVerified(next);
+            if (older != null) {
+                finish(next, RunState.SUPERSEDED, older, cause, out);
+                continue;
+            }
+            if (Run.count("repositoryUrl = ?1 and ref = ?2 and state = ?3", next.repositoryUrl, next.ref, RunState.DEPLOYING) > 0) {
+                continue; // one run of a ref deploys at a time, even when its commits name different environments
+            }
             status = status == null ? breaker.status(environment) : status;
             if (status.open() && !breaker.approvedPast(next)) {
                 // queued before the breaker opened: it waits for a person like a run that arrives now
@@ -413,6 +448,41 @@ public class RunOrchestrator {
             break;
         }
         return out;
+    }
+
+    /**
+     * Why a run must not deploy because its environment already verified a newer commit of its ref, or null. Only
+     * evidence counts here (the commits or the ref's update order), never arrival order: a run that reached the queue
+     * was not older than any push of its ref when it arrived.
+     */
+    private String olderThanVerified(Run next) {
+        List<Run> verified = Run.<Run> find("environment = ?1 and " + OWNER + " = ?2 and ref = ?3 and state = ?4 and afterSha <> ?5 "
+                + "order by updatedAt desc", next.environment, ownerOf(next), next.ref, RunState.SUCCEEDED, next.afterSha)
+                .page(0, 20).list();
+        if (verified.isEmpty()) {
+            return null;
+        }
+        List<Run> lineageRuns = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 order by createdAt desc", next.repositoryUrl, next.ref)
+                .page(0, LINEAGE_WINDOW).list();
+        CommitOrder.Lineage lineage = order.lineage(next.repositoryUrl, next.ref, lineageRuns);
+        for (Run v : verified) {
+            CommitOrder.Order rel = lineage.compare(next.afterSha, v.afterSha);
+            if (rel.relation() == CommitOrder.Relation.OLDER) {
+                return "older than " + v.shortSha() + ", which run " + v.id + " already verified in " + next.environment + ": "
+                        + rel.evidence() + "; not deployed (a rollback takes an environment back)";
+            }
+        }
+        return null;
+    }
+
+    private static String ownerOf(Run run) {
+        return run.repositoryUrl;
+    }
+
+    /** A transaction-scoped advisory lock: held until the caller's transaction ends. */
+    private static void lock(String key) {
+        Panache.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:key))")
+                .setParameter("key", key).getSingleResult();
     }
 
     // ---- helpers -----------------------------------------------------------------------------
