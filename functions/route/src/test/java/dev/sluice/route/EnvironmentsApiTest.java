@@ -175,7 +175,7 @@ class EnvironmentsApiTest {
 
     /** A run of the environment that passed analysis and validation: the first deploys, later ones queue. */
     private static UUID queuedRun(String env, String ref) {
-        var pushed = push("/repos/" + UUID.randomUUID(), ref, sha());
+        var pushed = push("/repos/" + env, ref, sha()); // an environment belongs to its repository
         UUID run = UUID.fromString(pushed.header("ce-subject"));
         analysis(run, 1, "APPROVE", "{\"environment\":\"" + env + "\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}")
                 .then().statusCode(200);

@@ -231,7 +231,7 @@ class IntakeTest {
                 + "\"},\"ref\":\"refs/heads/main\",\"before\":\"" + "0".repeat(40) + "\",\"after\":\"" + a + "\"}");
         older.then().statusCode(200).header("ce-type", EventTypes.RUN_FINISHED).body("state", is("SUPERSEDED"));
         UUID olderRun = UUID.fromString(older.header("ce-subject"));
-        assertThat(run(olderRun).stateReason).contains("arrived after run " + newerRun);
+        assertThat(run(olderRun).stateReason).contains("older than run " + newerRun).contains("moved it on from");
         assertThat(path(olderRun)).containsExactly(RunState.RECEIVED, RunState.SUPERSEDED);
         assertThat(run(newerRun).state).isEqualTo(RunState.ANALYZING);
     }

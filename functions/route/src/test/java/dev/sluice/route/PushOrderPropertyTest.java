@@ -66,6 +66,26 @@ class PushOrderPropertyTest {
         }
     }
 
+    @Test
+    void pushesWithoutBeforeDeliveredCThenAThenBAreOrderedByGitSoTheTipIsTheOneAnalysed() {
+        try (TestRepository repo = TestRepository.create()) {
+            String a = repo.commit("a", Map.of("a.txt", "a"));
+            String b = repo.commit("b", Map.of("b.txt", "b"));
+            String c = repo.commit("c", Map.of("c.txt", "c"));
+            // curl-posted pushes name no 'before': only the commits can order them
+            assertThat(deliver(repo.url(), new Push(2, null, c, UUID.randomUUID().toString()))).isEqualTo(200);
+            assertThat(deliver(repo.url(), new Push(0, null, a, UUID.randomUUID().toString()))).isEqualTo(200);
+            assertThat(deliver(repo.url(), new Push(1, null, b, UUID.randomUUID().toString()))).isEqualTo(200);
+            Map<String, Run> bySha = new HashMap<>();
+            QuarkusTransaction.requiringNew().call(() -> Run.<Run> list("repositoryUrl = ?1", repo.url()))
+                    .forEach(r -> bySha.put(r.afterSha, r));
+            assertThat(bySha.get(c).state).isEqualTo(RunState.ANALYZING);
+            assertThat(bySha.get(a).state).isEqualTo(RunState.SUPERSEDED);
+            assertThat(bySha.get(a).stateReason).contains("older than run " + bySha.get(c).id).contains("descends from");
+            assertThat(bySha.get(b).state).isEqualTo(RunState.SUPERSEDED);
+        }
+    }
+
     private void trial(long seed) throws Exception {
         Random rnd = new Random(seed);
         try (TestRepository repo = TestRepository.create()) {

@@ -118,18 +118,19 @@ class RetryAndCircuitBreakerTest {
     @Test
     void threeFailedDeploymentsOpenTheBreakerTheNextRunWaitsForApprovalAndASuccessClosesIt() {
         String name = "cb-" + UUID.randomUUID();
+        String repo = "/repos/" + name; // an environment belongs to its repository
         String env = settings(name);
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "ROLLED_BACK");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "ROLLED_BACK");
         // two failures: still closed
         given().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
         given().get("/environments").then()
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(true))
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.threshold", is(3))
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.recent.state", contains("FAILED", "ROLLED_BACK", "FAILED"));
 
-        UUID held = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        UUID held = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(held, 1, "APPROVE", env);
         validation(held, 1, true, "ok").then().statusCode(204);
         assertThat(state(held)).isEqualTo(AWAITING_APPROVAL);
@@ -140,7 +141,7 @@ class RetryAndCircuitBreakerTest {
         deployment(held, 1, "VERIFIED").then().statusCode(200);
         given().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
 
-        UUID next = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        UUID next = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(next, 1, "APPROVE", env);
         validation(next, 1, true, "ok").then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_REQUESTED);
     }
@@ -148,13 +149,14 @@ class RetryAndCircuitBreakerTest {
     @Test
     void aRunQueuedBehindTheThirdFailureIsHeldForApprovalInsteadOfStarting() {
         String name = "cbq-" + UUID.randomUUID();
+        String repo = "/repos/" + name; // an environment belongs to its repository
         String env = settings(name);
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
-        UUID third = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
+        UUID third = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(third, 1, "APPROVE", env);
         validation(third, 1, true, "ok").then().header("ce-type", EventTypes.DEPLOYMENT_REQUESTED);
-        UUID queued = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        UUID queued = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(queued, 1, "APPROVE", env);
         validation(queued, 1, true, "ok").then().statusCode(204);
         assertThat(state(queued)).isEqualTo(QUEUED);
@@ -169,10 +171,11 @@ class RetryAndCircuitBreakerTest {
     @Test
     void aCancelledDeploymentNeitherOpensNorClosesTheBreaker() {
         String name = "cbc-" + UUID.randomUUID();
+        String repo = "/repos/" + name; // an environment belongs to its repository
         String env = settings(name);
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
-        finishDeployment(startRun("/repos/" + UUID.randomUUID(), "refs/heads/main"), env, "FAILED");
-        UUID cancelled = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
+        finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
+        UUID cancelled = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(cancelled, 1, "APPROVE", env);
         validation(cancelled, 1, true, "ok").then().header("ce-type", EventTypes.DEPLOYMENT_REQUESTED);
         given().post("/runs/" + cancelled + "/cancel").then().statusCode(200);

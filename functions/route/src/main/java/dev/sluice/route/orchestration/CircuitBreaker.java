@@ -42,17 +42,26 @@ public class CircuitBreaker {
     }
 
     public Status status(String environment) {
+        return status(null, environment);
+    }
+
+    /** The breaker of one repository's environment ({@code owner} null: every repository's environment of that name). */
+    public Status status(String owner, String environment) {
         int threshold = config.circuitBreaker().failures();
         if (environment == null || threshold <= 0) {
             return new Status(false, threshold, List.of());
         }
-        List<Object[]> rows = Panache.getEntityManager().createQuery(
+        var query = Panache.getEntityManager().createQuery(
                 "select r.id, r.afterSha, t.toState, t.reason, t.at from RunTransition t, Run r where r.id = t.runId"
-                        + " and r.environment = :env and t.fromState = :deploying and t.toState in :ends"
-                        + " order by t.at desc, t.id desc", Object[].class)
+                        + " and r.environment = :env" + (owner == null ? "" : " and r." + RunOrchestrator.OWNER + " = :owner")
+                        + " and t.fromState = :deploying and t.toState in :ends order by t.at desc, t.id desc", Object[].class)
                 .setParameter("env", environment).setParameter("deploying", RunState.DEPLOYING)
                 .setParameter("ends", List.of(RunState.SUCCEEDED, RunState.FAILED, RunState.ROLLED_BACK))
-                .setMaxResults(threshold).getResultList();
+                .setMaxResults(threshold);
+        if (owner != null) {
+            query.setParameter("owner", owner);
+        }
+        List<Object[]> rows = query.getResultList();
         List<Ending> recent = rows.stream()
                 .map(r -> new Ending((UUID) r[0], (String) r[1], (RunState) r[2], (String) r[3], (Instant) r[4])).toList();
         boolean open = recent.size() == threshold && recent.stream().allMatch(e -> e.state() != RunState.SUCCEEDED);

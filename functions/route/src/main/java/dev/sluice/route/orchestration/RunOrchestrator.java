@@ -158,7 +158,7 @@ public class RunOrchestrator {
         } else if ("manual".equals(run.approval)) {
             RunTransitions.move(run, RunState.AWAITING_APPROVAL, "environment " + run.environment + " needs manual approval", cause);
         } else {
-            CircuitBreaker.Status status = breaker.status(run.environment);
+            CircuitBreaker.Status status = breaker.status(ownerOf(run), run.environment);
             if (status.open()) {
                 RunTransitions.move(run, RunState.AWAITING_APPROVAL, status.reason(run.environment), cause);
             } else {
@@ -436,7 +436,7 @@ public class RunOrchestrator {
             if (Run.count("repositoryUrl = ?1 and ref = ?2 and state = ?3", next.repositoryUrl, next.ref, RunState.DEPLOYING) > 0) {
                 continue; // one run of a ref deploys at a time, even when its commits name different environments
             }
-            status = status == null ? breaker.status(environment) : status;
+            status = status == null ? breaker.status(owner, environment) : status;
             if (status.open() && !breaker.approvedPast(next)) {
                 // queued before the breaker opened: it waits for a person like a run that arrives now
                 RunTransitions.move(next, RunState.AWAITING_APPROVAL, status.reason(environment), cause);
