@@ -53,7 +53,15 @@ public class GitRepositories {
 
     /** The cache repository for {@code url}, holding {@code sha} (fetched if missing). */
     public Repository repositoryWith(String url, String sha) {
-        Repository repo = open.computeIfAbsent(url, this::openCache);
+        return repositoryWith(url, sha, null);
+    }
+
+    /**
+     * As {@link #repositoryWith(String, String)}, in a cache of its own under {@code area}: for a reader that walks
+     * history (route's commit order), which the shallow fetches analyze makes into the shared cache would cut short.
+     */
+    public Repository repositoryWith(String url, String sha, String area) {
+        Repository repo = open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
         synchronized (repo) {
             if (!has(repo, sha)) {
                 fetch(repo, url, sha);
@@ -65,9 +73,10 @@ public class GitRepositories {
         return repo;
     }
 
-    private Repository openCache(String url) {
+    private Repository openCache(String url, String area) {
         try {
-            Path dir = Path.of(cacheDir).resolve(hash(url) + ".git");
+            Path root = area == null ? Path.of(cacheDir) : Path.of(cacheDir).resolve(area);
+            Path dir = root.resolve(hash(url) + ".git");
             if (!Files.exists(dir.resolve("HEAD"))) {
                 Files.createDirectories(dir);
                 Git.init().setBare(true).setDirectory(dir.toFile()).call().close();

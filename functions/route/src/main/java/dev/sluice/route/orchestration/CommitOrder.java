@@ -31,6 +31,9 @@ import dev.sluice.run.Run;
 public class CommitOrder {
     private static final Logger LOG = Logger.getLogger(CommitOrder.class);
 
+    /** A cache of its own: analyze fetches shallow into the shared one, and a shallow commit has no ancestors to walk. */
+    static final String CACHE_AREA = "lineage";
+
     @Inject
     GitRepositories git;
 
@@ -151,7 +154,7 @@ public class CommitOrder {
             if (!gitTried) {
                 gitTried = true;
                 try {
-                    repo = git.repositoryWith(repositoryUrl, a);
+                    repo = git.repositoryWith(repositoryUrl, a, CACHE_AREA);
                 } catch (RuntimeException e) {
                     gitProblem = e.getMessage();
                     LOG.debugf("commit order of %s %s without git: %s", repositoryUrl, ref, gitProblem);
@@ -162,7 +165,7 @@ public class CommitOrder {
             }
             if (!GitRepositories.has(repo, b)) {
                 try {
-                    git.repositoryWith(repositoryUrl, b);
+                    git.repositoryWith(repositoryUrl, b, CACHE_AREA);
                 } catch (RuntimeException e) {
                     return null;
                 }
