@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -35,12 +36,15 @@ import dev.sluice.settings.SluiceSettings;
 /**
  * Git access for the stage functions: one bare cache repository per repository URL under
  * {@code sluice.git.cache-dir}, fetched only when a needed commit is missing. Files are read at a commit
- * without a checkout. A local path or a file:// URL works as a repository URL.
+ * without a checkout. A local path or a file:// URL works as a repository URL, if {@link RepositoryAllowlist} allows it.
  */
 @ApplicationScoped
 public class GitRepositories {
     @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
     String cacheDir;
+
+    @Inject
+    RepositoryAllowlist allowlist;
 
     private final ConcurrentHashMap<String, Repository> open = new ConcurrentHashMap<>();
 
@@ -51,8 +55,23 @@ public class GitRepositories {
         }
     }
 
-    /** The cache repository for {@code url}, holding {@code sha} (fetched if missing). */
+    /** A repository URL the allowlist does not allow: nothing was fetched, and retrying will not change that. */
+    public static class RepositoryNotAllowedException extends GitAccessException {
+        public RepositoryNotAllowedException(String message) {
+            super(message, null);
+        }
+    }
+
+    /**
+     * The cache repository for {@code url}, holding {@code sha} (fetched if missing).
+     *
+     * @throws RepositoryNotAllowedException before anything is opened or fetched, when {@link RepositoryAllowlist} refuses the URL
+     */
     public Repository repositoryWith(String url, String sha) {
+        Optional<String> refused = allowlist.refusal(url);
+        if (refused.isPresent()) {
+            throw new RepositoryNotAllowedException(refused.get());
+        }
         Repository repo = open.computeIfAbsent(url, this::openCache);
         synchronized (repo) {
             if (!has(repo, sha)) {
