@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -23,11 +24,12 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventProof;
 
 /**
  * Posts outbox events to the broker ingress ({@code sluice.sink}, else {@code K_SINK} as a SinkBinding
  * injects it), oldest first, until each is accepted. An event is never dropped: a refused post is retried
- * with backoff, capped at a minute.
+ * with backoff, capped at a minute. Each event leaves with its proof ({@link EventProof}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,6 +40,9 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "sluice.outbox.enabled", defaultValue = "true")
     boolean enabled;
+
+    @Inject
+    EventProof proof;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
@@ -100,7 +105,7 @@ public class OutboxRelay {
                 OutboxEvent.class).getResultList();
         int sent = 0;
         for (OutboxEvent o : due) {
-            String error = post(target, EventCodec.fromStructured(o.event));
+            String error = post(target, proof.sign(EventCodec.fromStructured(o.event)));
             if (error == null) {
                 o.sentAt = Instant.now();
                 sent++;
