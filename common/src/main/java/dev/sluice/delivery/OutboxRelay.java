@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +42,13 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "sluice.outbox.enabled", defaultValue = "true")
     boolean enabled;
+
+    /**
+     * Where Knative mounts the OIDC token of route's SinkBinding when the broker asks senders for one (feature
+     * authentication-oidc); read at each post, since Knative renews it. No file: no Authorization header.
+     */
+    @ConfigProperty(name = "sluice.sink.token-file", defaultValue = "/oidc/token")
+    String tokenFile;
 
     @Inject
     EventProof proof;
@@ -127,6 +136,7 @@ public class OutboxRelay {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(msg.body()));
         msg.headers().forEach(req::header);
+        sinkToken().ifPresent(token -> req.header("Authorization", "Bearer " + token));
         try {
             HttpResponse<String> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
             return resp.statusCode() / 100 == 2 ? null : "HTTP " + resp.statusCode() + ": " + resp.body();
@@ -135,6 +145,16 @@ public class OutboxRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    private Optional<String> sinkToken() {
+        try {
+            Path file = Path.of(tokenFile);
+            return Files.isReadable(file) ? Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty()) : Optional.empty();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            LOG.warnf("cannot read the sink token %s: %s", tokenFile, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -84,9 +84,14 @@ public class GitRepositories {
         return repo;
     }
 
+    /** Where the cache repository of {@code url} lives (whether or not it was made yet). */
+    public Path cacheFolder(String url) {
+        return Path.of(cacheDir).resolve(hash(url) + ".git");
+    }
+
     private Repository openCache(String url) {
         try {
-            Path dir = Path.of(cacheDir).resolve(hash(url) + ".git");
+            Path dir = cacheFolder(url);
             if (!Files.exists(dir.resolve("HEAD"))) {
                 Files.createDirectories(dir);
                 Git.init().setBare(true).setDirectory(dir.toFile()).call().close();
