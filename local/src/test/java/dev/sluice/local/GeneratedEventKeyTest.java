@@ -16,6 +16,8 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
@@ -24,7 +26,16 @@ import dev.sluice.testing.PostgresTestResource;
 /** Without sluice.events.keys (as in a plain local run) the functions sign with one key generated once into event_keys. */
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
+@TestProfile(GeneratedEventKeyTest.NoConfiguredKey.class)
 class GeneratedEventKeyTest {
+    /** The functions' %test profiles (their application.properties are on this classpath too) set a key: unset it. */
+    public static class NoConfiguredKey implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("sluice.events.keys", "");
+        }
+    }
+
     @Inject
     EventProof proof;
 
