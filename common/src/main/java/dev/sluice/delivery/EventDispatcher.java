@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -23,12 +24,14 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventProof;
 
 /**
  * Receives a CloudEvent over HTTP and gives it to the handler of its type, exactly once per
  * (consumer, source, id): the handler's work, its outbox events and the inbox row commit together, and a
- * redelivery gets the stored reply. Bad input gets 400 with a JSON body; a conflicting concurrent write is
- * retried; anything else is a 500 the broker will retry.
+ * redelivery gets the stored reply. Bad input gets 400 with a JSON body, and so does an event whose type needs a
+ * proof it lacks ({@link ForgedEvents}); replies leave signed. A conflicting concurrent write is retried; anything
+ * else is a 500 the broker will retry.
  */
 @ApplicationScoped
 public class EventDispatcher {
@@ -41,6 +44,12 @@ public class EventDispatcher {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    ForgedEvents forged;
+
+    @Inject
+    EventProof proof;
 
     public Response dispatch(String function, Map<String, String> headers, byte[] body) {
         CloudEvent event;
@@ -55,6 +64,10 @@ public class EventDispatcher {
             return ErrorBody.response(400, "unknown event type '" + event.getType() + "'"
                     + (function == null ? "" : " for function " + function),
                     Map.of("type", event.getType(), "accepted", acceptedTypes(function)));
+        }
+        Optional<Response> refused = forged.refuse(handler.function(), event);
+        if (refused.isPresent()) {
+            return refused.get();
         }
         for (int attempt = 1;; attempt++) {
             try {
@@ -90,7 +103,7 @@ public class EventDispatcher {
             return new Handled(seen.reply, false);
         }
         List<CloudEvent> out = handler.handle(event);
-        String reply = out.isEmpty() || out.get(0) == null ? null : EventCodec.toStructuredString(out.get(0));
+        String reply = out.isEmpty() || out.get(0) == null ? null : EventCodec.toStructuredString(proof.sign(out.get(0)));
         for (int i = 1; i < out.size(); i++) {
             OutboxEvent.add(out.get(i));
         }

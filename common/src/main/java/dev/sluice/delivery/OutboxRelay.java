@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -23,11 +26,12 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventProof;
 
 /**
  * Posts outbox events to the broker ingress ({@code sluice.sink}, else {@code K_SINK} as a SinkBinding
  * injects it), oldest first, until each is accepted. An event is never dropped: a refused post is retried
- * with backoff, capped at a minute.
+ * with backoff, capped at a minute. Each event leaves with its proof ({@link EventProof}).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,6 +42,16 @@ public class OutboxRelay {
 
     @ConfigProperty(name = "sluice.outbox.enabled", defaultValue = "true")
     boolean enabled;
+
+    /**
+     * Where Knative mounts the OIDC token of route's SinkBinding when the broker asks senders for one (feature
+     * authentication-oidc); read at each post, since Knative renews it. No file: no Authorization header.
+     */
+    @ConfigProperty(name = "sluice.sink.token-file", defaultValue = "/oidc/token")
+    String tokenFile;
+
+    @Inject
+    EventProof proof;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
@@ -100,7 +114,7 @@ public class OutboxRelay {
                 OutboxEvent.class).getResultList();
         int sent = 0;
         for (OutboxEvent o : due) {
-            String error = post(target, EventCodec.fromStructured(o.event));
+            String error = post(target, proof.sign(EventCodec.fromStructured(o.event)));
             if (error == null) {
                 o.sentAt = Instant.now();
                 sent++;
@@ -122,6 +136,7 @@ public class OutboxRelay {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(target)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(msg.body()));
         msg.headers().forEach(req::header);
+        sinkToken().ifPresent(token -> req.header("Authorization", "Bearer " + token));
         try {
             HttpResponse<String> resp = client.send(req.build(), HttpResponse.BodyHandlers.ofString());
             return resp.statusCode() / 100 == 2 ? null : "HTTP " + resp.statusCode() + ": " + resp.body();
@@ -130,6 +145,16 @@ public class OutboxRelay {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        }
+    }
+
+    private Optional<String> sinkToken() {
+        try {
+            Path file = Path.of(tokenFile);
+            return Files.isReadable(file) ? Optional.of(Files.readString(file).trim()).filter(t -> !t.isEmpty()) : Optional.empty();
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            LOG.warnf("cannot read the sink token %s: %s", tokenFile, e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -35,12 +36,15 @@ import dev.sluice.settings.SluiceSettings;
 /**
  * Git access for the stage functions: one bare cache repository per repository URL under
  * {@code sluice.git.cache-dir}, fetched only when a needed commit is missing. Files are read at a commit
- * without a checkout. A local path or a file:// URL works as a repository URL.
+ * without a checkout. A local path or a file:// URL works as a repository URL, if {@link RepositoryAllowlist} allows it.
  */
 @ApplicationScoped
 public class GitRepositories {
     @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
     String cacheDir;
+
+    @Inject
+    RepositoryAllowlist allowlist;
 
     private final ConcurrentHashMap<String, Repository> open = new ConcurrentHashMap<>();
 
@@ -51,7 +55,18 @@ public class GitRepositories {
         }
     }
 
-    /** The cache repository for {@code url}, holding {@code sha} (fetched if missing). */
+    /** A repository URL the allowlist does not allow: nothing was fetched, and retrying will not change that. */
+    public static class RepositoryNotAllowedException extends GitAccessException {
+        public RepositoryNotAllowedException(String message) {
+            super(message, null);
+        }
+    }
+
+    /**
+     * The cache repository for {@code url}, holding {@code sha} (fetched if missing).
+     *
+     * @throws RepositoryNotAllowedException before anything is opened or fetched, when {@link RepositoryAllowlist} refuses the URL
+     */
     public Repository repositoryWith(String url, String sha) {
         return repositoryWith(url, sha, null);
     }
@@ -61,6 +76,10 @@ public class GitRepositories {
      * history (route's commit order), which the shallow fetches analyze makes into the shared cache would cut short.
      */
     public Repository repositoryWith(String url, String sha, String area) {
+        Optional<String> refused = allowlist.refusal(url);
+        if (refused.isPresent()) {
+            throw new RepositoryNotAllowedException(refused.get());
+        }
         Repository repo = open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
         synchronized (repo) {
             if (!has(repo, sha)) {
@@ -73,10 +92,14 @@ public class GitRepositories {
         return repo;
     }
 
+    /** Where the cache repository of {@code url} lives (whether or not it was made yet). */
+    public Path cacheFolder(String url) {
+        return Path.of(cacheDir).resolve(hash(url) + ".git");
+    }
+
     private Repository openCache(String url, String area) {
         try {
-            Path root = area == null ? Path.of(cacheDir) : Path.of(cacheDir).resolve(area);
-            Path dir = root.resolve(hash(url) + ".git");
+            Path dir = area == null ? cacheFolder(url) : Path.of(cacheDir).resolve(area).resolve(hash(url) + ".git");
             if (!Files.exists(dir.resolve("HEAD"))) {
                 Files.createDirectories(dir);
                 Git.init().setBare(true).setDirectory(dir.toFile()).call().close();

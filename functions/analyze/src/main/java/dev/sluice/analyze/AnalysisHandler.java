@@ -23,6 +23,7 @@ import dev.sluice.events.Payloads.AnalysisRequested;
 import dev.sluice.events.Payloads.StepFailed;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.git.GitRepositories.GitAccessException;
+import dev.sluice.git.RepositoryAllowlist;
 import dev.sluice.report.StageReport;
 import dev.sluice.settings.ResolvedSettings;
 import dev.sluice.settings.SettingsException;

@@ -209,7 +209,7 @@ class AnalysisDecisionTest {
     }
 
     private static Response post(UUID run, ObjectNode data) {
-        return Events.postBinary("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route",
+        return Events.postSigned("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route",
                 run.toString(), data.toString());
     }
 

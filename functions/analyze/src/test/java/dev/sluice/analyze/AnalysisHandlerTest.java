@@ -288,7 +288,7 @@ class AnalysisHandlerTest {
 
     @Test
     void nonJsonDataIsRefusedWith400Json() {
-        Events.postBinary("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route", null,
+        Events.postSigned("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route", null,
                 "this is { not json")
                 .then().statusCode(400)
                 .contentType("application/json")
@@ -303,8 +303,8 @@ class AnalysisHandlerTest {
         String id = UUID.randomUUID().toString();
         String data = request(run, "refs/heads/main", before, after).toString();
 
-        Response first = Events.postBinary("/", EventTypes.ANALYSIS_REQUESTED, id, "/sluice/route", run.toString(), data);
-        Response second = Events.postBinary("/", EventTypes.ANALYSIS_REQUESTED, id, "/sluice/route", run.toString(), data);
+        Response first = Events.postSigned("/", EventTypes.ANALYSIS_REQUESTED, id, "/sluice/route", run.toString(), data);
+        Response second = Events.postSigned("/", EventTypes.ANALYSIS_REQUESTED, id, "/sluice/route", run.toString(), data);
 
         first.then().statusCode(200);
         second.then().statusCode(200);
@@ -321,8 +321,8 @@ class AnalysisHandlerTest {
         String after = repo.commit("more", Map.of("README.md", "# shop\nmore\n"));
         UUID run = UUID.randomUUID();
 
-        Response reply = Events.postStructured("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(),
-                "/sluice/route", request(run, "refs/heads/main", before, after).toString());
+        Response reply = Events.postSignedStructured("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(),
+                "/sluice/route", null, request(run, "refs/heads/main", before, after).toString());
         reply.then().statusCode(200).contentType(containsString("application/cloudevents+json"));
         CloudEvent event = EventCodec.fromStructured(reply.asString());
         assertThat(event.getType()).isEqualTo(EventTypes.ANALYSIS_COMPLETED);
@@ -398,7 +398,7 @@ class AnalysisHandlerTest {
     }
 
     private static Response post(UUID run, ObjectNode data) {
-        return Events.postBinary("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route",
+        return Events.postSigned("/", EventTypes.ANALYSIS_REQUESTED, UUID.randomUUID().toString(), "/sluice/route",
                 run.toString(), data.toString());
     }
 

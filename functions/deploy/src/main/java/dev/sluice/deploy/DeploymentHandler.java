@@ -20,6 +20,7 @@ import dev.sluice.events.Payloads.DeploymentCheck;
 import dev.sluice.events.Payloads.DeploymentRequested;
 import dev.sluice.events.Payloads.Outcome;
 import dev.sluice.git.GitRepositories.GitAccessException;
+import dev.sluice.git.GitRepositories.RepositoryNotAllowedException;
 import dev.sluice.settings.SettingsException;
 
 /**
@@ -100,6 +101,9 @@ public class DeploymentHandler implements EventHandler {
         }
         try {
             release = mode == DeployMode.CLUSTER ? cluster.start(request) : plan.deploy(request);
+        } catch (RepositoryNotAllowedException e) {
+            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
         } catch (GitAccessException e) {
             LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
             return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);

@@ -97,12 +97,14 @@ class CanaryStepBench {
                 String releaseId = tree(postRequested(run, repo.url(), env, env, sha, "canary", false).asString()).path("releaseId").asText();
                 while (true) {
                     cluster.knativeReady(env, "hello");
+                    String id = UUID.randomUUID().toString();
+                    String data = json(Events.map("runId", run.toString(), "attempt", 1, "releaseId", releaseId));
                     HttpRequest check = HttpRequest.newBuilder(target).header("Content-Type", "application/json")
-                            .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                            .header("ce-specversion", "1.0").header("ce-id", id)
                             .header("ce-type", EventTypes.DEPLOYMENT_CHECK).header("ce-source", "/sluice/route")
                             .header("ce-subject", run.toString())
-                            .POST(HttpRequest.BodyPublishers.ofString(json(Events.map("runId", run.toString(), "attempt", 1,
-                                    "releaseId", releaseId))))
+                            .header("ce-sluiceproof", Events.proof(EventTypes.DEPLOYMENT_CHECK, id, "/sluice/route", run.toString(), data))
+                            .POST(HttpRequest.BodyPublishers.ofString(data))
                             .build();
                     long started = System.nanoTime();
                     HttpResponse<String> reply = http.send(check, HttpResponse.BodyHandlers.ofString());

@@ -56,7 +56,7 @@ final class DeploymentEvents {
     }
 
     static Response post(String type, String id, UUID runId, String data) {
-        return Events.postBinary("/", type, id, "/sluice/route", runId == null ? null : runId.toString(), data);
+        return Events.postSigned("/", type, id, "/sluice/route", runId == null ? null : runId.toString(), data);
     }
 
     static String json(Object value) {

@@ -152,8 +152,8 @@ class DeploymentInputTest {
             String sha = repo.commit("cm", Map.of("k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
             UUID runId = UUID.randomUUID();
 
-            Response reply = Events.postStructured("/", EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(),
-                    "/sluice/route", requested(runId, 1, repo.url(), environment("structured"), "shop", sha));
+            Response reply = Events.postSignedStructured("/", EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(),
+                    "/sluice/route", runId.toString(), requested(runId, 1, repo.url(), environment("structured"), "shop", sha));
 
             reply.then().statusCode(200).contentType(containsString("application/cloudevents+json"))
                     .body("type", equalTo(EventTypes.DEPLOYMENT_COMPLETED))

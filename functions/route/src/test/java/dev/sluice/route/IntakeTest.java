@@ -19,9 +19,11 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
+import dev.sluice.testing.Events;
 import dev.sluice.testing.PostgresTestResource;
 
 /** Pushes as CloudEvents from every source Sluice accepts, duplicates, and bad input. */
@@ -30,6 +32,9 @@ import dev.sluice.testing.PostgresTestResource;
 class IntakeTest {
 
     private static Response binary(String type, String id, String data) {
+        if (EventProof.needsProof(type)) {
+            return Events.postSigned("/", type, id, senderOf(type, data), null, data);
+        }
         return given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", id)
                 .header("ce-type", type).header("ce-source", "https://github.com/o/r").body(data).post("/");
     }

@@ -5,15 +5,18 @@ import static io.restassured.RestAssured.given;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.response.Response;
 import dev.sluice.delivery.OutboxEvent;
+import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
 import dev.sluice.run.RunTransition;
+import dev.sluice.testing.Events;
 
 /** Shared steps of route's tests: real CloudEvents over HTTP, then a look at what route stored. */
 final class RouteTestSupport {
@@ -42,11 +45,19 @@ final class RouteTestSupport {
         return UUID.fromString(r.header("ce-subject"));
     }
 
+    /** A stage result, run command or tick as its sender posts it: from the function that sends the type, signed. */
     static Response result(String type, String data) {
-        return given().contentType("application/json")
-                .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
-                .header("ce-type", type).header("ce-source", "/test/stage")
-                .body(data).post("/");
+        return Events.postSigned("/", type, UUID.randomUUID().toString(), senderOf(type, data), null, data);
+    }
+
+    /** The source of the Sluice function that sends {@code type} (for step.failed: the one that runs its stage). */
+    static String senderOf(String type, String data) {
+        if (EventTypes.STEP_FAILED.equals(type)) {
+            return EventTypes.source(data.contains("\"stage\":\"validation\"") ? "validate"
+                    : data.contains("\"stage\":\"deployment\"") ? "deploy" : "analyze");
+        }
+        Set<String> senders = EventProof.senders(type);
+        return senders.isEmpty() ? "/test/stage" : EventTypes.source(senders.iterator().next());
     }
 
     static Response analysis(UUID run, int attempt, String decision, String settings) {

@@ -12,6 +12,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import dev.sluice.report.StageReport;
+import dev.sluice.testing.Events;
 import dev.sluice.testing.PostgresTestResource;
 
 @QuarkusTest
@@ -75,6 +76,7 @@ class RunsApiTest {
         String body = "{\"runId\":\"" + run + "\",\"attempt\":1}";
         given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", "dl-" + run)
                 .header("ce-type", "dev.sluice.analysis.requested").header("ce-source", "/sluice/route").header("ce-subject", run.toString())
+                .header("ce-sluiceproof", Events.proof("dev.sluice.analysis.requested", "dl-" + run, "/sluice/route", run.toString(), body))
                 .header("ce-knativeerrordest", "http://sluice-analyze.sluice.svc/").header("ce-knativeerrorcode", "503")
                 .header("ce-knativeerrordata", java.util.Base64.getEncoder().encodeToString("overloaded".getBytes()))
                 .body(body).post("/dead-letter").then().statusCode(200).body("stored", is(true));

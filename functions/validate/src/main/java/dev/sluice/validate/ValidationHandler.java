@@ -21,6 +21,7 @@ import dev.sluice.events.Payloads.ValidationRequested;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.git.GitRepositories.FileTooLargeException;
 import dev.sluice.git.GitRepositories.GitAccessException;
+import dev.sluice.git.GitRepositories.RepositoryNotAllowedException;
 import dev.sluice.manifest.ManifestSet;
 import dev.sluice.report.StageReport;
 import dev.sluice.settings.SettingsException;
@@ -75,6 +76,8 @@ public class ValidationHandler implements EventHandler {
             paths = sluice.manifests();
             settings = ValidationSettings.of(sluice);
             files = ManifestSet.files(repo, sha, paths).stream().map(f -> ManifestFile.read(repo, sha, f)).toList();
+        } catch (RepositoryNotAllowedException e) {
+            return failed(request, e.getMessage(), false);
         } catch (GitAccessException e) {
             return failed(request, e.getMessage(), true);
         } catch (SettingsException e) {

@@ -30,7 +30,7 @@ final class ValidationRequests {
     static Response post(String id, Map<String, Object> data) {
         try {
             Object runId = data.get("runId");
-            return Events.postBinary("/", EventTypes.VALIDATION_REQUESTED, id, "/sluice/route",
+            return Events.postSigned("/", EventTypes.VALIDATION_REQUESTED, id, "/sluice/route",
                     runId == null ? null : runId.toString(), EventCodec.json().writeValueAsString(data));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e);

@@ -49,6 +49,8 @@ final class LocalProcess implements AutoCloseable {
                 "-Dsluice.local.data-dir=" + dataDir,
                 // fast ticks so retries and timeouts are exercised quickly
                 "-Dsluice.local.tick-interval=2s",
+                // the event proof key, so that a test can sign what it posts as a function would
+                "-Dsluice.events.keys=" + dev.sluice.testing.Events.TEST_EVENT_KEY,
                 "-jar", jar().toString()));
         try {
             startedAtNanos = System.nanoTime();

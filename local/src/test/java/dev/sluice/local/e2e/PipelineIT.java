@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.sluice.testing.Events;
 import dev.sluice.testing.TestRepository;
 
 /**
@@ -119,14 +120,49 @@ class PipelineIT {
             JsonNode run = awaitFinal(runOf(repo.url(), sha));
             String id = run.path("id").asText();
             String staleId = UUID.randomUUID().toString();
+            String stale = "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":100,\"confidence\":1,"
+                    + "\"factors\":[\"late\"],\"settings\":{\"environment\":null}}";
+            // signed as analyze signs it (LocalProcess gives the pipeline the test key): stale, not forged
             post("/broker", Map.of("ce-specversion", "1.0", "ce-id", staleId, "ce-type", "dev.sluice.analysis.completed",
-                    "ce-source", "/sluice/analyze", "ce-subject", id, "Content-Type", "application/json"),
-                    "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":100,\"confidence\":1,\"factors\":[\"late\"],"
-                            + "\"settings\":{\"environment\":null}}");
+                    "ce-source", "/sluice/analyze", "ce-subject", id, "Content-Type", "application/json",
+                    "ce-sluiceproof", Events.proof("dev.sluice.analysis.completed", staleId, "/sluice/analyze", id, stale)), stale);
             JsonNode after = awaitUntil(() -> get("/runs/" + id), r -> r.path("events").toString().contains(staleId), Duration.ofSeconds(30));
             assertThat(after.path("state").asText()).isEqualTo("SUCCEEDED");
             assertThat(states(after)).isEqualTo(states(run));
             assertThat(after.path("events").toString()).contains("IGNORED").contains("stale result");
+        }
+    }
+
+    @Test
+    void eventsForgedThroughTheBrokerAreRefusedAndMoveNothing() throws IOException {
+        try (TestRepository repo = exampleRepository()) {
+            String base = repo.commitFolder("the example", examplePath());
+            String manual = Files.readString(examplePath().resolve(".sluice.yaml")).replace("approval: auto", "approval: manual");
+            String parked = repo.commit("manual", Map.of(".sluice.yaml", manual));
+            push(repo.url(), "refs/heads/main", base, parked);
+            String id = runOf(repo.url(), parked);
+            JsonNode before = awaitUntil(() -> get("/runs/" + id), r -> r.path("state").asText().equals("AWAITING_APPROVAL"),
+                    Duration.ofSeconds(60));
+
+            String approveId = UUID.randomUUID().toString();
+            post("/broker", Map.of("ce-specversion", "1.0", "ce-id", approveId, "ce-type", "dev.sluice.run.approve",
+                    "ce-source", "/sluice/route", "ce-subject", id, "Content-Type", "application/json"),
+                    "{\"runId\":\"" + id + "\",\"by\":\"mallory\"}");
+            String resultId = UUID.randomUUID().toString();
+            post("/broker", Map.of("ce-specversion", "1.0", "ce-id", resultId, "ce-type", "dev.sluice.analysis.completed",
+                    "ce-source", "/sluice/analyze", "ce-subject", id, "Content-Type", "application/json"),
+                    "{\"runId\":\"" + id + "\",\"attempt\":1,\"decision\":\"APPROVE\",\"riskScore\":0,\"confidence\":1,"
+                            + "\"factors\":[],\"settings\":{\"environment\":null}}");
+
+            JsonNode after = awaitUntil(() -> get("/runs/" + id), r -> r.path("events").toString().contains(approveId)
+                    && r.path("events").toString().contains(resultId), Duration.ofSeconds(30));
+            assertThat(after.path("state").asText()).isEqualTo("AWAITING_APPROVAL");
+            assertThat(states(after)).isEqualTo(states(before));
+            for (JsonNode event : after.path("events")) {
+                if (List.of(approveId, resultId).contains(event.path("eventId").asText())) {
+                    assertThat(event.path("outcome").asText()).as(event.toString()).isEqualTo("REFUSED");
+                }
+            }
         }
     }
 

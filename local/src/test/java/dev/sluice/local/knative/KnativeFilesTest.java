@@ -30,7 +30,7 @@ class KnativeFilesTest {
     void everyObjectOfEveryFileHasApiVersionKindAndADns1123Name() {
         assertThat(objects.stream().map(KnativeFiles.KnativeObject::file).collect(Collectors.toSet()))
                 .contains("namespace.yaml", "broker.yaml", "triggers.yaml", "services.yaml", "ping.yaml",
-                        "sources.yaml", "rbac.yaml");
+                        "sources.yaml", "rbac.yaml", "policies.yaml");
         for (KnativeFiles.KnativeObject o : objects) {
             assertThat(o.content().path("apiVersion").asText()).as(o.file() + " apiVersion").isNotBlank();
             assertThat(o.kind()).as(o.file() + " kind").isNotBlank();

@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
@@ -22,32 +26,39 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.CloudEventResource;
 import dev.sluice.delivery.ErrorBody;
+import dev.sluice.delivery.ForgedEvents;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.EventProof;
+import dev.sluice.events.EventTypes;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunTransitions.Cause;
 
 /**
  * The broker's deadLetterSink: an event that could not be delivered is stored whole, and the run it belongs
- * to (its subject, or data.runId) FAILS saying which event could not reach which function, and why.
+ * to (its subject, or data.runId) FAILS saying which event could not reach which function, and why. Only what the
+ * broker can have sent is taken: one of Sluice's own events with a valid proof, or a push or tick (which fails no run).
  */
 @Path("/dead-letter")
 public class DeadLetterResource {
     private static final Logger LOG = Logger.getLogger(DeadLetterResource.class);
+    /** Sent from outside, so unsigned: stored when undeliverable, but they fail no run. */
+    private static final Set<String> OUTSIDE_TYPES = Stream.concat(EventTypes.PUSHES.stream(),
+            Stream.of(EventTypes.TICK, RouteEvents.PING)).collect(Collectors.toUnmodifiableSet());
 
     @Inject
     RunOrchestrator orchestrator;
     @Inject
     OutboxRelay relay;
+    @Inject
+    ForgedEvents forged;
 
     @POST
     @Consumes("*/*")
@@ -59,10 +70,20 @@ public class DeadLetterResource {
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage());
         }
+        // A dead letter is one of Sluice's own events (its proof must hold) or one from outside that names no run.
+        if (EventProof.needsProof(event.getType())) {
+            Optional<Response> refused = forged.refuse("route's dead-letter sink", event);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        } else if (!OUTSIDE_TYPES.contains(event.getType())) {
+            return ErrorBody.response(400, event.getType() + " is not an event the broker delivers to a Sluice function: "
+                    + "not a dead letter", Map.of("type", event.getType(), "id", event.getId()));
+        }
         String destination = extension(event, "knativeerrordest");
         String code = extension(event, "knativeerrorcode");
         String data = decode(extension(event, "knativeerrordata"));
-        UUID runId = runIdOf(event);
+        UUID runId = EventProof.needsProof(event.getType()) ? ForgedEvents.runId(event) : null;
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {
             if (DeadLetter.count("eventSource = ?1 and eventId = ?2 and destination = ?3", event.getSource().toString(),
                     event.getId(), destination) > 0) {
@@ -106,22 +127,6 @@ public class DeadLetterResource {
                         "errorCode", d.errorCode == null ? "" : d.errorCode, "errorData", d.errorData == null ? "" : d.errorData,
                         "receivedAt", d.receivedAt.toString()))
                 .toList();
-    }
-
-    private static UUID runIdOf(CloudEvent event) {
-        try {
-            if (event.getSubject() != null) {
-                return UUID.fromString(event.getSubject());
-            }
-        } catch (IllegalArgumentException ignored) {
-            // not a run id: look in the data
-        }
-        try {
-            JsonNode data = EventCodec.dataTree(event);
-            return data.hasNonNull("runId") ? UUID.fromString(data.get("runId").asText()) : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
     }
 
     private static String extension(CloudEvent e, String name) {

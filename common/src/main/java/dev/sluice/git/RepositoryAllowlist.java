@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.git;
 
 import java.io.IOException;
 import java.net.URI;
@@ -15,21 +15,29 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The repositories an operator lets analyze fetch from: remote URLs by host ({@code sluice.analyze.allowed-hosts},
- * exact or {@code *.example.com}), local paths and file:// URLs by folder ({@code sluice.analyze.allowed-paths}).
- * A push names its own repository URL, so without this list any push could make Sluice fetch from anywhere.
- * Unset, both are empty: nothing is allowed. A path inside Sluice's own git cache is refused whatever is allowed.
+ * The repositories an operator lets Sluice fetch from: remote URLs by host ({@code sluice.git.allowed-hosts}, exact or
+ * {@code *.example.com}), local paths and file:// URLs by folder ({@code sluice.git.allowed-paths}). A push names its
+ * own repository URL, and every stage request carries one, so without this list anyone who can post an event could
+ * make Sluice fetch from anywhere: {@link GitRepositories} (validate, deploy) and analyze's cache both ask it before
+ * any fetch. Unset, both are empty: nothing is allowed. A path inside Sluice's own git cache is refused whatever is
+ * allowed. The former names {@code sluice.analyze.allowed-hosts} / {@code -paths} are still read when the new ones are unset.
  */
 @ApplicationScoped
 public class RepositoryAllowlist {
     // scp-like ssh: git@host:owner/repo.git
     private static final Pattern SCP_LIKE = Pattern.compile("^[\\w.-]+@([\\w.-]+):(?!//).+");
 
-    @ConfigProperty(name = "sluice.analyze.allowed-hosts")
+    @ConfigProperty(name = "sluice.git.allowed-hosts")
     Optional<List<String>> allowedHosts;
 
-    @ConfigProperty(name = "sluice.analyze.allowed-paths")
+    @ConfigProperty(name = "sluice.git.allowed-paths")
     Optional<List<String>> allowedPaths;
+
+    @ConfigProperty(name = "sluice.analyze.allowed-hosts")
+    Optional<List<String>> formerHosts;
+
+    @ConfigProperty(name = "sluice.analyze.allowed-paths")
+    Optional<List<String>> formerPaths;
 
     /** Sluice's own git cache (common's default): never a repository to analyse, whatever the allowed paths say. */
     @ConfigProperty(name = "sluice.git.cache-dir", defaultValue = "${java.io.tmpdir}/sluice-git")
@@ -52,7 +60,7 @@ public class RepositoryAllowlist {
                 return Optional.empty();
             }
         }
-        return Optional.of("repository host '" + host + "' is not in sluice.analyze.allowed-hosts "
+        return Optional.of("repository host '" + host + "' is not in sluice.git.allowed-hosts "
                 + (hosts.isEmpty() ? "(empty: no remote repository is allowed)" : hosts));
     }
 
@@ -73,7 +81,7 @@ public class RepositoryAllowlist {
                 return Optional.empty();
             }
         }
-        return Optional.of("repository path '" + real + "' is not under sluice.analyze.allowed-paths "
+        return Optional.of("repository path '" + real + "' is not under sluice.git.allowed-paths "
                 + (paths.isEmpty() ? "(empty: no local repository is allowed)" : paths));
     }
 
@@ -100,11 +108,17 @@ public class RepositoryAllowlist {
     }
 
     List<String> hosts() {
-        return allowedHosts.orElse(List.of()).stream().filter(h -> !h.isBlank()).toList();
+        return either(allowedHosts, formerHosts);
     }
 
     /** Unset: none. The local pipeline sets the temporary folder and the user's home, where a developer's repositories are. */
     List<String> paths() {
-        return allowedPaths.orElse(List.of()).stream().filter(p -> !p.isBlank()).toList();
+        return either(allowedPaths, formerPaths);
+    }
+
+    /** The new key when it is set, else the former one. */
+    private static List<String> either(Optional<List<String>> current, Optional<List<String>> former) {
+        Optional<List<String>> chosen = current != null && current.isPresent() ? current : former;
+        return chosen == null ? List.of() : chosen.orElse(List.of()).stream().filter(v -> !v.isBlank()).toList();
     }
 }

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +26,7 @@ class RepositoryAllowlistTest {
         assertThat(a.refusal("ssh://git@git.corp.example/shop/orders.git")).isEmpty();
         assertThat(a.refusal("https://GitHub.com/shop/orders.git")).isEmpty();
         assertThat(a.refusal("https://github.com.evil.org/shop/orders.git")).get().asString()
-                .contains("'github.com.evil.org' is not in sluice.analyze.allowed-hosts");
+                .contains("'github.com.evil.org' is not in sluice.git.allowed-hosts");
         assertThat(a.refusal("https://corp.example.attacker.net/x.git")).isPresent();
         assertThat(a.refusal("http://169.254.169.254/latest/meta-data")).isPresent();
     }
@@ -40,7 +40,7 @@ class RepositoryAllowlistTest {
         RepositoryAllowlist a = allowlist(List.of(), List.of(allowed.toString()));
         assertThat(a.refusal(repo.toString())).isEmpty();
         assertThat(a.refusal(repo.toUri().toString())).isEmpty();
-        assertThat(a.refusal(allowed + "/../private")).get().asString().contains("is not under sluice.analyze.allowed-paths");
+        assertThat(a.refusal(allowed + "/../private")).get().asString().contains("is not under sluice.git.allowed-paths");
         assertThat(a.refusal(outside.toString())).isPresent();
         // a link inside the allowed folder that leads out of it is judged by where it leads
         Path link = Files.createSymbolicLink(allowed.resolve("link"), outside);
@@ -76,5 +76,18 @@ class RepositoryAllowlistTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), cached);
         assertThat(a.refusal(link.toString())).isPresent();
         assertThat(a.refusal(beside.toString())).as("a folder whose name only starts like the cache's").isEmpty();
+    }
+
+    @Test
+    void theFormerAnalyzeKeysStillApplyWhenTheNewOnesAreUnset() {
+        RepositoryAllowlist a = new RepositoryAllowlist();
+        a.allowedHosts = Optional.empty();
+        a.allowedPaths = Optional.empty();
+        a.formerHosts = Optional.of(List.of("github.com"));
+        a.formerPaths = Optional.empty();
+        assertThat(a.refusal("https://github.com/shop/orders.git")).isEmpty();
+        a.allowedHosts = Optional.of(List.of("gitlab.com"));
+        assertThat(a.refusal("https://github.com/shop/orders.git")).as("the new key wins").isPresent();
+        assertThat(a.refusal("https://gitlab.com/shop/orders.git")).isEmpty();
     }
 }
