@@ -123,7 +123,8 @@ public final class LocalDatabase implements AutoCloseable {
             return;
         }
         long diedAt = System.nanoTime();
-        LOG.errorf("PostgreSQL (postmaster pid %d) on %s has died; starting it again on port %d", pid, directory, port);
+        LOG.errorf("PostgreSQL (postmaster pid %d) on %s has died; starting it again on port %d"
+                + " (zonky's failing 'pg_ctl stop' of the dead server, logged next, is expected)", pid, directory, port);
         EmbeddedPostgres dead = postgres;
         try {
             dead.close(); // releases zonky's lock on the data directory; its "pg_ctl stop" of the dead server fails and says so
