@@ -112,10 +112,23 @@ public final class LocalDatabase implements AutoCloseable {
     }
 
     private void watch() {
+        try {
+            watchOnce();
+        } catch (RuntimeException e) {
+            // an exception would end the scheduled watch for good
+            LOG.errorf(e, "watching PostgreSQL on %s", directory);
+        }
+    }
+
+    private void watchOnce() {
         if (closed) {
             return;
         }
         long pid = postmasterPid;
+        if (pid <= 0) {
+            postmasterPid = readPostmasterPid(directory); // unknown: declare no death on it, look again
+            return;
+        }
         if (isRunning(pid)) {
             if (watchTicks++ % 8 == 0) {
                 ProcessHandle.of(pid).ifPresent(p -> lastChildren = p.children().toList());
