@@ -30,8 +30,8 @@ import dev.sluice.events.EventProof;
  * Receives a CloudEvent over HTTP and gives it to the handler of its type, exactly once per
  * (consumer, source, id): the handler's work, its outbox events and the inbox row commit together, and a
  * redelivery gets the stored reply. Bad input gets 400 with a JSON body, and so does an event whose type needs a
- * proof it lacks ({@link ForgedEvents}); replies leave signed. A conflicting concurrent write is retried; anything
- * else is a 500 the broker will retry.
+ * proof it lacks ({@link ForgedEvents}); replies leave signed. A conflicting concurrent write is retried; an
+ * unreachable database is a 503 with Retry-After; anything else is a 500 the broker will retry.
  */
 @ApplicationScoped
 public class EventDispatcher {
@@ -65,7 +65,15 @@ public class EventDispatcher {
                     + (function == null ? "" : " for function " + function),
                     Map.of("type", event.getType(), "accepted", acceptedTypes(function)));
         }
-        Optional<Response> refused = forged.refuse(handler.function(), event);
+        Optional<Response> refused;
+        try {
+            refused = forged.refuse(handler.function(), event);
+        } catch (RuntimeException e) {
+            if (DatabaseUnavailable.isCause(e)) { // the proof's key and the refusal's record live in the database
+                return DatabaseUnavailable.response(e);
+            }
+            throw e;
+        }
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -84,6 +92,11 @@ public class EventDispatcher {
                 if (isConflict(t) && attempt < CONFLICT_RETRIES) {
                     LOG.debugf("conflict handling %s %s, attempt %d: %s", event.getType(), event.getId(), attempt, t);
                     continue;
+                }
+                if (DatabaseUnavailable.isCause(t)) {
+                    LOG.warnf("%s cannot handle %s %s now, the database is unavailable: %s", handler.function(), event.getType(),
+                            event.getId(), EventCodec.rootMessage(t));
+                    return DatabaseUnavailable.response(t);
                 }
                 LOG.errorf(t, "%s failed on %s %s", handler.function(), event.getType(), event.getId());
                 return ErrorBody.response(500, handler.function() + " failed on " + event.getType() + ": "

@@ -70,6 +70,43 @@ class LocalDatabaseTest {
         }
     }
 
+    @Test
+    void aPostmasterKilledUnderARunningProcessIsStartedAgainOnTheSamePortWithItsData() throws Exception {
+        try (LocalDatabase db = LocalDatabase.start(dataDir)) {
+            sql(db, "create table survivors (name text)", "insert into survivors values ('before the kill')");
+            int port = db.port();
+            long postmaster = LocalDatabase.readPostmasterPid(db.directory());
+            ProcessHandle.of(postmaster).orElseThrow().destroyForcibly(); // SIGKILL: no shutdown, no checkpoint
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> names = null;
+            while (names == null && System.nanoTime() < deadline) {
+                try {
+                    names = names(db);
+                } catch (SQLException down) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(names).as("the server answers again within 60 s").containsExactly("before the kill");
+            assertThat(db.port()).isEqualTo(port);
+            assertThat(db.restarts()).isEqualTo(1);
+            assertThat(LocalDatabase.readPostmasterPid(db.directory())).isNotEqualTo(postmaster);
+            sql(db, "insert into survivors values ('after the restart')");
+            assertThat(names(db)).containsExactly("before the kill", "after the restart");
+        }
+    }
+
+    @Test
+    void aServerStoppedByCloseIsNotStartedAgain() throws Exception {
+        LocalDatabase db = LocalDatabase.start(dataDir);
+        long postmaster = LocalDatabase.readPostmasterPid(db.directory());
+        db.close();
+        Thread.sleep(1_500); // several watch intervals
+        assertThat(LocalDatabase.isRunning(postmaster)).as("stopped (a zombie not yet reaped counts as stopped)").isFalse();
+        assertThat(LocalDatabase.readPostmasterPid(db.directory())).as("no new postmaster.pid").isEqualTo(-1);
+        assertThat(db.restarts()).isZero();
+    }
+
     /** Runs {@link OrphanedDatabase} in a child JVM, SIGKILLs it once its row is committed; returns the server's pid. */
     private long killedChildWrote() throws Exception {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

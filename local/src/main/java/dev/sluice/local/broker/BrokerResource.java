@@ -20,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.CloudEventResource;
+import dev.sluice.delivery.DatabaseUnavailable;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
@@ -54,6 +55,11 @@ public class BrokerResource {
         try {
             accepted = broker.accept(event);
         } catch (RuntimeException e) {
+            if (DatabaseUnavailable.isCause(e)) {
+                // the sender keeps the event and retries after Retry-After: nothing accepted is lost
+                LOG.warnf("broker cannot store %s %s now: %s", event.getType(), event.getId(), EventCodec.rootMessage(e));
+                return DatabaseUnavailable.response(e);
+            }
             LOG.errorf(e, "broker could not store %s %s", event.getType(), event.getId());
             return ErrorBody.response(500, "the broker could not store the event: " + EventCodec.rootMessage(e));
         }

@@ -6,7 +6,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.quarkus.scheduler.Scheduled;
+import dev.sluice.delivery.DatabaseUnavailable;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 
@@ -17,6 +20,7 @@ import dev.sluice.events.EventTypes;
  */
 @ApplicationScoped
 public class PingTick {
+    private static final Logger LOG = Logger.getLogger(PingTick.class);
     public static final String SOURCE = "/sluice/local/ping";
 
     @Inject
@@ -25,6 +29,14 @@ public class PingTick {
     @Scheduled(identity = "sluice-local-tick", every = "${sluice.local.tick-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
-        broker.accept(EventCodec.event(UUID.randomUUID().toString(), EventTypes.TICK, SOURCE, null, Map.of()));
+        try {
+            broker.accept(EventCodec.event(UUID.randomUUID().toString(), EventTypes.TICK, SOURCE, null, Map.of()));
+        } catch (RuntimeException e) {
+            if (!DatabaseUnavailable.isCause(e)) {
+                throw e;
+            }
+            // a missed tick is made up by the next one: one line, not a stack trace per tick while PostgreSQL restarts
+            LOG.warnf("tick skipped, the database is unavailable: %s", EventCodec.rootMessage(e));
+        }
     }
 }

@@ -95,6 +95,10 @@ final class LocalProcess implements AutoCloseable {
         return port;
     }
 
+    Path log() {
+        return log;
+    }
+
     long readyAfterMillis() {
         return readyAfterMillis;
     }
@@ -126,6 +130,43 @@ final class LocalProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         killOrphanedPostgres();
+    }
+
+    /** The embedded PostgreSQL's postmaster, as its postmaster.pid names it (-1 when it has none). */
+    long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The admin token a local run writes to its data folder, once API authentication exists; null before. */
+    String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** One HTTP call to the process; API calls carry the admin token when the data folder has one. */
+    HttpResponse<String> send(String method, String path, String body, java.util.Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        String token = adminToken();
+        if (token != null && !path.startsWith("/broker") && !path.startsWith("/q/")) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        try {
+            return Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(method + " " + path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An embedded PostgreSQL outlives a SIGKILLed JVM; a crash of the machine would not leave it, so end it too. */
