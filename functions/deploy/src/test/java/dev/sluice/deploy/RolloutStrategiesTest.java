@@ -402,7 +402,8 @@ class RolloutStrategiesTest {
     private static String verifiedLedgerRow(String env, String sha, String repositoryUrl) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Release.lockEnvironment(env);
-            Release r = Release.begin(env, env, UUID.randomUUID(), 1, sha, repositoryUrl, "rolling", DeployMode.CLUSTER, Instant.now());
+            Release r = Release.begin(dev.sluice.settings.Projects.ofRepository(repositoryUrl), env, env, UUID.randomUUID(), 1, sha,
+                    repositoryUrl, "rolling", DeployMode.CLUSTER, Instant.now());
             r.settings = LedgerJson.write(new RolloutSettings("rolling", List.of(10, 25, 50, 75, 100), "1m", null, null, 0, false,
                     List.of("k8s/")));
             r.objects = "[]";

@@ -30,6 +30,7 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
+import dev.sluice.settings.Projects;
 import dev.sluice.testing.PostgresTestResource;
 
 /**
@@ -39,6 +40,7 @@ import dev.sluice.testing.PostgresTestResource;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 class EnvironmentsApiTest {
+    private static final String APP = "/repos/app";
 
     @Test
     void anEnvironmentShowsTheReleaseItIsMovingToTheLastVerifiedOneAndItsRunsDeployingAndQueued() {
@@ -163,7 +165,7 @@ class EnvironmentsApiTest {
                 .body("error", equalTo("release " + env + "-2 was never verified (FAILED): only a verified release can be restored"));
         given().contentType("application/json").body("{\"releaseId\": \"elsewhere-9\"}")
                 .post("/environments/" + env + "/rollback").then().statusCode(404)
-                .body("error", equalTo("environment " + env + " has no release elsewhere-9"));
+                .body("error", equalTo("environment " + env + " has no release elsewhere-9 in project /repos/app"));
         given().post("/environments/" + env + "/rollback").then().statusCode(409)
                 .body("error", equalTo("environment " + env + " has no verified release before " + env + "-1 with another commit to roll back to"));
         given().post("/environments/" + env("empty") + "/rollback").then().statusCode(404);
@@ -175,7 +177,11 @@ class EnvironmentsApiTest {
 
     /** A run of the environment that passed analysis and validation: the first deploys, later ones queue. */
     private static UUID queuedRun(String env, String ref) {
-        var pushed = push("/repos/" + UUID.randomUUID(), ref, sha());
+        return queuedRun(APP, env, ref);
+    }
+
+    private static UUID queuedRun(String repo, String env, String ref) {
+        var pushed = push(repo, ref, sha());
         UUID run = UUID.fromString(pushed.header("ce-subject"));
         analysis(run, 1, "APPROVE", "{\"environment\":\"" + env + "\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}")
                 .then().statusCode(200);
@@ -185,13 +191,20 @@ class EnvironmentsApiTest {
 
     /** A row of the release ledger as deploy writes it. */
     private static void ledger(String env, int number, String sha, String outcome, String restores, int step, int traffic) {
+        ledger(APP, env, number, sha, outcome, restores, step, traffic);
+    }
+
+    private static void ledger(String repo, String env, int number, String sha, String outcome, String restores, int step,
+            int traffic) {
         Instant now = Instant.now().plusSeconds(number);
         QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery("""
-                insert into releases (id, environment, number, namespace, run_id, attempt, sha, repository_url, strategy, mode,
-                    outcome, reason, objects, plan, created_at, finished_at, kind, restores, step, traffic_percent, health, verified_at)
-                values (:id, :env, :number, 'shop', :run, 1, :sha, '/repos/app', 'canary', 'CLUSTER', :outcome, :reason, '[]', '{}',
+                insert into releases (id, project, environment, number, namespace, run_id, attempt, sha, repository_url, strategy,
+                    mode, outcome, reason, objects, plan, created_at, finished_at, kind, restores, step, traffic_percent, health,
+                    verified_at)
+                values (:id, :project, :env, :number, 'shop', :run, 1, :sha, :repo, 'canary', 'CLUSTER', :outcome, :reason, '[]', '{}',
                     :created, :finished, :kind, :restores, :step, :traffic, 'healthy', :verified)""")
-                .setParameter("id", env + "-" + number).setParameter("env", env).setParameter("number", number)
+                .setParameter("id", env + "-" + number).setParameter("project", Projects.ofRepository(repo))
+                .setParameter("repo", repo).setParameter("env", env).setParameter("number", number)
                 .setParameter("run", restores == null ? UUID.randomUUID() : null).setParameter("sha", sha)
                 .setParameter("outcome", outcome).setParameter("reason", outcome == null ? null : "test " + outcome)
                 .setParameter("created", now).setParameter("finished", outcome == null ? null : now)

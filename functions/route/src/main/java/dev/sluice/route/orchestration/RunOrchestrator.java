@@ -109,6 +109,7 @@ public class RunOrchestrator {
         if (s != null) {
             run.settingsJson = json(s);
             run.environment = s.environment();
+            run.project = dev.sluice.settings.Projects.of(s.project(), run.repositoryUrl);
             run.namespace = s.namespace();
             run.strategy = s.strategy();
             run.approval = s.approval();
@@ -434,7 +435,7 @@ public class RunOrchestrator {
                     new Payloads.ValidationRequested(run.id, run.attempt, run.repositoryUrl, run.afterSha, run.environment, run.namespace));
             case DEPLOYING -> EventCodec.event(EventTypes.DEPLOYMENT_REQUESTED, FUNCTION, run.id,
                     new Payloads.DeploymentRequested(run.id, run.attempt, run.repositoryUrl, run.environment, run.namespace,
-                            run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null));
+                            run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null, run.project));
             default -> throw new IllegalStateException("no request for a run in " + run.state);
         };
     }
