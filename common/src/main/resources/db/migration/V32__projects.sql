@@ -1,5 +1,6 @@
 -- Environments belong to a project: the one .sluice.yaml names, else the repository's own (dev.sluice.settings.Projects).
--- Existing rows get the repository's project, derived from the URL with the same rules as Projects.ofRepository.
+-- Existing rows get the repository's project, derived from the URL with the same rules as Projects.ofRepository
+-- (the function stays, so that deploy's ProjectEnvironmentsTest can prove the two agree).
 create function sluice_project_of(url text) returns text language sql immutable as $$
     select coalesce(nullif(
         regexp_replace(regexp_replace(regexp_replace(
@@ -21,5 +22,3 @@ create index releases_namespace on releases (namespace, project, created_at);
 alter table runs add column project varchar(2000);
 update runs set project = sluice_project_of(repository_url) where environment is not null;
 create index runs_project_environment on runs (project, environment, state);
-
-drop function sluice_project_of(text);

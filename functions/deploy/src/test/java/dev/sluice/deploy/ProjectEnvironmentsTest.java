@@ -213,6 +213,17 @@ class ProjectEnvironmentsTest {
         }
     }
 
+    @Test
+    void theMigrationNamesExistingRowsProjectsAsTheCodeNamesNewOnes() {
+        for (String url : List.of("https://github.com/acme/shop.git", "https://github.com/acme/shop/", "git@github.com:acme/shop.git",
+                "ssh://git@github.com:22/acme/shop.git", "https://bot:s3cret@gitlab.example.com:8443/acme/shop.git",
+                "file:///srv/git/shop.git", "/tmp/hello", " /tmp/x.git/ ", "relative")) {
+            String sql = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> (String) Release.getEntityManager()
+                    .createNativeQuery("select sluice_project_of(?1)").setParameter(1, url).getSingleResult());
+            assertThat(sql).as(url).isEqualTo(Projects.ofRepository(url));
+        }
+    }
+
     private static String settings(String env, String namespace, boolean shared, String project) {
         return (project == null ? "" : "project: " + project + "\n") + "environments:\n  - name: " + env + "\n    branch: main\n"
                 + "    namespace: " + namespace + "\n    strategy: rolling\n" + (shared ? "    shared: true\n" : "")
