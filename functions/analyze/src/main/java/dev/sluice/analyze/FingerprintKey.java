@@ -1,9 +1,5 @@
 package dev.sluice.analyze;
 
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +9,8 @@ import jakarta.persistence.EntityManager;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
+import dev.sluice.secrets.InstallationKey;
 
 /**
  * The installation's key for secret fingerprints ({@link SecretFingerprint}): {@code sluice.analyze.fingerprint-key}
@@ -50,21 +46,6 @@ public class FingerprintKey {
     }
 
     byte[] key() {
-        if (configured.isPresent() && !configured.get().isBlank()) {
-            return configured.get().getBytes(StandardCharsets.UTF_8);
-        }
-        return HexFormat.of().parseHex(QuarkusTransaction.requiringNew().call(this::storedOrNew));
-    }
-
-    /** The stored key, or a new one stored first; two replicas starting at once both end up with the first stored. */
-    private String storedOrNew() {
-        em.createNativeQuery("insert into analysis_fingerprint_key (id, secret, created_at) values (1, ?1, ?2)"
-                + " on conflict (id) do nothing")
-                .setParameter(1, HexFormat.of().formatHex(SecretFingerprint.random()))
-                .setParameter(2, OffsetDateTime.now())
-                .executeUpdate();
-        @SuppressWarnings("unchecked")
-        List<String> secret = em.createNativeQuery("select secret from analysis_fingerprint_key where id = 1").getResultList();
-        return secret.get(0);
+        return InstallationKey.load(configured, em, "analysis_fingerprint_key");
     }
 }

@@ -53,7 +53,7 @@ public class ClusterDeployment {
                 request.attempt(), request.sha(), request.repositoryUrl(), settings.strategy(), DeployMode.CLUSTER, now);
         release.shared = to.shared();
         release.settings = LedgerJson.write(settings);
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), request.namespace(), release.id,
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), to.project(), request.namespace(), release.id,
                 request.runId());
         Release previous = Release.lastVerified(to.project(), request.environment(), DeployMode.CLUSTER).orElse(null);
         release.previousId = previous == null ? null : previous.id;

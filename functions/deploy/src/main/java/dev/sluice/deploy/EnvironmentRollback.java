@@ -69,11 +69,11 @@ public class EnvironmentRollback {
         String applied;
         if (mode == DeployMode.CLUSTER) {
             ReleaseSource.Commit commit = source.read(target.repositoryUrl, target.sha);
-            restored = EnvironmentRendering.render(commit.documents(), target.namespace, restoring.id, null);
+            restored = EnvironmentRendering.render(commit.documents(), project, target.namespace, restoring.id, null);
             applied = apply(restored, target, restoring, current, aborted);
             RolloutSettings settings = target.settings == null ? null : target.rolloutSettings();
             if (settings != null && settings.prune()) {
-                Pruning.Result pruned = pruning.prune(before, restored.objects(), restored.scope());
+                Pruning.Result pruned = pruning.prune(before, restored.objects(), restored.scope(), project);
                 restoring.pruned = LedgerJson.write(pruned.objects());
                 if (!pruned.objects().isEmpty()) {
                     applied += "; " + pruned.summary();
@@ -118,7 +118,7 @@ public class EnvironmentRollback {
         if (projects.size() == 1) {
             return projects.get(0);
         }
-        throw new BadEventException(projects.isEmpty() ? "environment " + request.environment() + " has no releases"
+        throw new BadEventException(projects.isEmpty() ? "environment " + request.environment() + " has no verified release to roll back to"
                 : "environment " + request.environment() + " exists in " + projects.size() + " projects " + projects
                         + ": name the project");
     }

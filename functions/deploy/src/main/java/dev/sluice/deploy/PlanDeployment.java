@@ -30,7 +30,7 @@ public class PlanDeployment {
         Release release = Release.begin(to.project(), request.environment(), request.namespace(), request.runId(),
                 request.attempt(), request.sha(), request.repositoryUrl(), request.strategy(), DeployMode.PLAN, Instant.now());
         release.shared = to.shared();
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), request.namespace(), release.id,
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), to.project(), request.namespace(), release.id,
                 request.runId()).withSecretDigests();
         Release previous = Release.lastVerified(to.project(), request.environment()).orElse(null);
         ReleasePlan plan = ReleasePlan.between(previous == null ? null : previous.id, objectsOf(previous), rendered);

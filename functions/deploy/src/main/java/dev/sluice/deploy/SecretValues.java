@@ -1,15 +1,10 @@
 package dev.sluice.deploy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.sluice.events.EventCodec;
 import dev.sluice.secrets.Credentials;
+import dev.sluice.secrets.InstallationKey;
 
 /**
  * Keeps secret values out of the ledger and the reports. Stored as fingerprints (a keyed HMAC-SHA256, so a
@@ -35,13 +31,12 @@ final class SecretValues {
 
     static final String PREFIX = "hmac-sha256:";
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-    private static final String ALGORITHM = "HmacSHA256";
     /** A Secret's fields that are no value: everything else (data, stringData, unknown fields) is fingerprinted. */
     private static final Set<String> SECRET_SHAPE = Set.of("apiVersion", "kind", "metadata", "type", "immutable");
-    private static volatile SecretKeySpec key = new SecretKeySpec(random(), ALGORITHM);
+    private static volatile SecretKeySpec key = InstallationKey.of(InstallationKey.random());
 
     static void useKey(byte[] secret) {
-        key = new SecretKeySpec(secret, ALGORITHM);
+        key = InstallationKey.of(secret);
     }
 
     /** The object itself when it holds no secret value, else a copy whose secret values are fingerprints. */
@@ -69,7 +64,9 @@ final class SecretValues {
                 List<String> names = new ArrayList<>();
                 annotations.fieldNames().forEachRemaining(names::add);
                 for (String name : names) {
-                    changed |= fingerprintAll(annotations, name);
+                    if (!ReleaseLabels.PROJECT.equals(name)) {
+                        changed |= fingerprintAll(annotations, name);
+                    }
                 }
             }
             return changed;
@@ -197,18 +194,6 @@ final class SecretValues {
     }
 
     static String fingerprint(String value) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return PREFIX + HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
-    }
-
-    static byte[] random() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return b;
+        return PREFIX + InstallationKey.hmacHex(key, value).substring(0, 32);
     }
 }
