@@ -159,8 +159,9 @@ public class DeploymentHandler implements EventHandler {
     private static String namespaceTaken(String namespace, Destination to) {
         for (Release other : Release.claimsOnNamespace(namespace, to.project())) {
             if (!to.shared() || !other.shared) {
-                return "namespace " + namespace + " belongs to project " + other.project + " (release " + other.id + " of "
-                        + other.repositoryUrl + ", environment " + other.environment + "); project " + to.project()
+                // The other's repository URL is left out: it may hold credentials, and this reason goes to another project.
+                return "namespace " + namespace + " belongs to project " + other.project + " (release " + other.id
+                        + ", environment " + other.environment + "); project " + to.project()
                         + " may not deploy there unless both projects mark their environment shared: true in .sluice.yaml"
                         + (to.shared() ? " (" + other.project + " does not)" : "");
             }

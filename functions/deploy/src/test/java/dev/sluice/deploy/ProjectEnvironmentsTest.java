@@ -134,7 +134,7 @@ class ProjectEnvironmentsTest {
             JsonNode refused = tree(postRequested(UUID.randomUUID(), other.url(), otherEnv, ns, x1).asString());
             assertThat(refused.path("outcome").asText()).isEqualTo("FAILED");
             assertThat(refused.path("reason").asText()).startsWith("namespace " + ns + " belongs to project "
-                    + Projects.ofRepository(owner.url()) + " (release " + ownerEnv + "-1 of " + owner.url())
+                    + Projects.ofRepository(owner.url()) + " (release " + ownerEnv + "-1, environment " + ownerEnv + ")")
                     .contains("unless both projects mark their environment shared: true");
             assertThat(ledger(otherEnv)).isEmpty();
 
