@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.StartupEvent;
 import dev.sluice.secrets.InstallationKey;
+import dev.sluice.secrets.KeyInstaller;
 
 /**
  * The installation's key for secret fingerprints ({@link SecretFingerprint}): {@code sluice.analyze.fingerprint-key}
@@ -19,33 +20,24 @@ import dev.sluice.secrets.InstallationKey;
  * keep matching.
  */
 @ApplicationScoped
-public class FingerprintKey {
+public class FingerprintKey extends KeyInstaller {
     @ConfigProperty(name = "sluice.analyze.fingerprint-key")
     Optional<String> configured;
 
     @Inject
     EntityManager em;
 
-    private volatile boolean installed;
-
     void onStart(@Observes StartupEvent event) {
         install();
     }
 
-    /** Puts the key in use, once; the handler calls it too, in case a request comes before the start-up event. */
-    void install() {
-        if (installed) {
-            return;
-        }
-        synchronized (this) {
-            if (!installed) {
-                SecretFingerprint.useKey(key());
-                installed = true;
-            }
-        }
+    @Override
+    protected byte[] key() {
+        return InstallationKey.load(configured, em, "analysis_fingerprint_key");
     }
 
-    byte[] key() {
-        return InstallationKey.load(configured, em, "analysis_fingerprint_key");
+    @Override
+    protected void use(byte[] key) {
+        SecretFingerprint.useKey(key);
     }
 }

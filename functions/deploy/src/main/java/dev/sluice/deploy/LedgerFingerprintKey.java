@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.StartupEvent;
 import dev.sluice.secrets.InstallationKey;
+import dev.sluice.secrets.KeyInstaller;
 
 /**
  * The installation's key for the ledger's fingerprints ({@link SecretValues}): {@code sluice.deploy.fingerprint-key}
@@ -19,33 +20,24 @@ import dev.sluice.secrets.InstallationKey;
  * replicas, and a plan does not show it changed.
  */
 @ApplicationScoped
-public class LedgerFingerprintKey {
+public class LedgerFingerprintKey extends KeyInstaller {
     @ConfigProperty(name = "sluice.deploy.fingerprint-key")
     Optional<String> configured;
 
     @Inject
     EntityManager em;
 
-    private volatile boolean installed;
-
     void onStart(@Observes StartupEvent event) {
         install();
     }
 
-    /** Puts the key in use, once; the handler calls it too, in case a request comes before the start-up event. */
-    void install() {
-        if (installed) {
-            return;
-        }
-        synchronized (this) {
-            if (!installed) {
-                SecretValues.useKey(key());
-                installed = true;
-            }
-        }
+    @Override
+    protected byte[] key() {
+        return InstallationKey.load(configured, em, "ledger_fingerprint_key");
     }
 
-    private byte[] key() {
-        return InstallationKey.load(configured, em, "ledger_fingerprint_key");
+    @Override
+    protected void use(byte[] key) {
+        SecretValues.useKey(key);
     }
 }
