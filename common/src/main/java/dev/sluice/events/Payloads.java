@@ -56,14 +56,18 @@ public final class Payloads {
             String summary) {
     }
 
-    /** {@code retry} is true for a run a person retried: deploy then deploys a commit it rolled back before. */
+    /**
+     * {@code retry} is true for a run a person retried: deploy then deploys a commit it rolled back before.
+     * {@code project}: the project route resolved for the run (deploy resolves it again from the commit and refuses a
+     * mismatch); absent from older senders.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeploymentRequested(UUID runId, int attempt, String repositoryUrl, String environment,
-            String namespace, String sha, String strategy, Boolean retry) {
+            String namespace, String sha, String strategy, Boolean retry, String project) {
         public DeploymentRequested(UUID runId, int attempt, String repositoryUrl, String environment, String namespace,
                 String sha, String strategy) {
-            this(runId, attempt, repositoryUrl, environment, namespace, sha, strategy, null);
+            this(runId, attempt, repositoryUrl, environment, namespace, sha, strategy, null, null);
         }
     }
 

@@ -49,6 +49,8 @@ public class Run extends PanacheEntityBase {
     @Column(name = "retry_at")
     public Instant retryAt;
 
+    /** The project the run deploys for (dev.sluice.settings.Projects): environments are per project. */
+    public String project;
     public String environment;
     public String namespace;
     public String strategy;

@@ -17,15 +17,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * serves a repository that has no file. Unknown keys are refused, so a typo fails loudly instead of being ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record SluiceSettings(List<EnvironmentSettings> environments, List<String> manifests, Risk risk, Limits limits,
-        Analysis analysis, Validation validation) {
+public record SluiceSettings(String project, List<EnvironmentSettings> environments, List<String> manifests, Risk risk,
+        Limits limits, Analysis analysis, Validation validation) {
 
     public static final String FILE = ".sluice.yaml";
     public static final List<String> DEFAULT_MANIFESTS = List.of("k8s/", "deploy/", "manifests/", "knative/");
 
-    /** {@code prune}: delete objects the previous release created and this one dropped. */
+    /**
+     * {@code prune}: delete objects the previous release created and this one dropped. {@code shared}: the namespace
+     * may also be deployed to by other projects that mark it shared too ({@link Projects}).
+     */
     public record EnvironmentSettings(String name, String branch, String tag, String namespace, String strategy,
-            Canary canary, String approval, Boolean prune) {
+            Canary canary, String approval, Boolean prune, Boolean shared) {
     }
 
     /** {@code probe}: an HTTP check on the tagged canary revision before each step; {@code maxRestarts}: container restarts tolerated. */
@@ -61,7 +64,7 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public static SluiceSettings defaults() {
-        return new SluiceSettings(null, null, null, null, null, null).withDefaults();
+        return new SluiceSettings(null, null, null, null, null, null, null).withDefaults();
     }
 
     /** Parses a {@code .sluice.yaml}, filling in defaults. */
@@ -94,7 +97,7 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
     private SluiceSettings withDefaults() {
         List<EnvironmentSettings> envs = new ArrayList<>();
         if (environments == null) {
-            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto", false));
+            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto", false, false));
         } else {
             envs.addAll(environments);
         }
@@ -108,9 +111,9 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
                             e.canary() == null ? null : e.canary().probe(),
                             e.canary() == null || e.canary().maxRestarts() == null ? 0 : e.canary().maxRestarts()),
                     e.approval() == null ? "auto" : e.approval(),
-                    e.prune() != null && e.prune()));
+                    e.prune() != null && e.prune(), e.shared() != null && e.shared()));
         }
-        return new SluiceSettings(List.copyOf(filled),
+        return new SluiceSettings(project, List.copyOf(filled),
                 manifests == null ? DEFAULT_MANIFESTS : List.copyOf(manifests),
                 new Risk(risk == null || risk.approveBelow() == null ? 40 : risk.approveBelow(),
                         risk == null || risk.rejectAbove() == null ? 75 : risk.rejectAbove()),
@@ -121,6 +124,10 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
     }
 
     private SluiceSettings validated() {
+        if (project != null && !Projects.NAME.matcher(project).matches()) {
+            throw new SettingsException(FILE + ": project '" + project + "' is not a project name: 1 to 100 letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit (no '/': a repository's own project is named by its URL)");
+        }
         for (EnvironmentSettings e : environments) {
             if (e.name() == null || e.name().isBlank()) {
                 throw new SettingsException(FILE + ": every environment needs a name");
@@ -165,6 +172,11 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
         return this;
     }
 
+    /** The environment of that name, if the file has one. */
+    public Optional<EnvironmentSettings> environment(String name) {
+        return environments.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
     /** The environment a ref deploys to, if any: the first whose branch or tag pattern matches. */
     public Optional<EnvironmentSettings> environmentFor(String ref) {
         for (EnvironmentSettings e : environments) {
@@ -178,10 +190,14 @@ public record SluiceSettings(List<EnvironmentSettings> environments, List<String
         return Optional.empty();
     }
 
-    /** The settings a run works with once its ref is known: what analyze returns to route. */
+    /**
+     * The settings a run works with once its ref is known: what analyze returns to route. {@code project} is the one
+     * the file names, or null: {@link Projects#of} then names it by the repository.
+     */
     public ResolvedSettings resolve(String ref) {
         Optional<EnvironmentSettings> env = environmentFor(ref);
-        return new ResolvedSettings(env.map(EnvironmentSettings::name).orElse(null),
+        return new ResolvedSettings(project, env.map(EnvironmentSettings::shared).orElse(null),
+                env.map(EnvironmentSettings::name).orElse(null),
                 env.map(EnvironmentSettings::namespace).orElse(null),
                 env.map(EnvironmentSettings::strategy).orElse(null),
                 env.map(EnvironmentSettings::approval).orElse(null),

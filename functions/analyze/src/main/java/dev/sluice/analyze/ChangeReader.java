@@ -20,6 +20,7 @@ import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 import dev.sluice.git.GitRepositories;
+import dev.sluice.secrets.SecretKind;
 
 /**
  * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the

@@ -1,12 +1,8 @@
 package dev.sluice.analyze;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-
-import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+
+import dev.sluice.secrets.InstallationKey;
 
 /**
  * A secret finding's fingerprint: the first 12 hex digits of an HMAC-SHA256 of the value, keyed with the
@@ -19,12 +15,11 @@ final class SecretFingerprint {
     private SecretFingerprint() {
     }
 
-    private static final String ALGORITHM = "HmacSHA256";
     private static final String KEY_ID_LABEL = "sluice analyze fingerprint key id";
-    private static volatile SecretKeySpec key = new SecretKeySpec(random(), ALGORITHM);
+    private static volatile SecretKeySpec key = InstallationKey.of(InstallationKey.random());
 
     static void useKey(byte[] secret) {
-        key = new SecretKeySpec(secret, ALGORITHM);
+        key = InstallationKey.of(secret);
     }
 
     static String of(String value) {
@@ -37,18 +32,6 @@ final class SecretFingerprint {
     }
 
     private static String hmac(String value) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is always available", e);
-        }
-    }
-
-    static byte[] random() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return b;
+        return InstallationKey.hmacHex(key, value);
     }
 }

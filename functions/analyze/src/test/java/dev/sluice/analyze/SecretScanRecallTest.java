@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.sluice.testing.TestRepository;
+import dev.sluice.secrets.SecretKind;
 
 /**
  * The secret scanner measured on a labelled set of public rule test cases (gitleaks, detect-secrets, trufflehog,

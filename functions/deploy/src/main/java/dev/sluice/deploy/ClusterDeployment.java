@@ -26,8 +26,6 @@ import dev.sluice.report.StageReport;
 @ApplicationScoped
 public class ClusterDeployment {
     @Inject
-    ReleaseSource source;
-    @Inject
     ClusterObjects cluster;
     @Inject
     ClusterScopedAllowlist allowlist;
@@ -42,22 +40,22 @@ public class ClusterDeployment {
     }
 
     /**
+     * @param commit the commit, read; {@code to} its project and whether the environment's namespace is shared
      * @return the new release: in progress (step 0) once applied, or finished when it was refused or failed
-     * @throws dev.sluice.git.GitRepositories.GitAccessException when the commit cannot be read (worth retrying)
      * @throws dev.sluice.settings.SettingsException when {@code .sluice.yaml} is broken (not worth retrying)
      * @throws ClusterUnavailable when the cluster cannot be reached (worth retrying)
      */
-    Release start(DeploymentRequested request) {
-        ReleaseSource.Commit commit = source.read(request.repositoryUrl(), request.sha());
+    Release start(DeploymentRequested request, ReleaseSource.Commit commit, DeploymentHandler.Destination to) {
         RolloutSettings settings = RolloutSettings.of(commit.settings(), request.environment(), request.strategy());
         Release.lockEnvironment(request.environment());
         Instant now = Instant.now();
-        Release release = Release.begin(request.environment(), request.namespace(), request.runId(), request.attempt(),
-                request.sha(), request.repositoryUrl(), settings.strategy(), DeployMode.CLUSTER, now);
+        Release release = Release.begin(to.project(), request.environment(), request.namespace(), request.runId(),
+                request.attempt(), request.sha(), request.repositoryUrl(), settings.strategy(), DeployMode.CLUSTER, now);
+        release.shared = to.shared();
         release.settings = LedgerJson.write(settings);
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), request.namespace(), release.id,
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), to.project(), request.namespace(), release.id,
                 request.runId());
-        Release previous = Release.lastVerified(request.environment(), DeployMode.CLUSTER).orElse(null);
+        Release previous = Release.lastVerified(to.project(), request.environment(), DeployMode.CLUSTER).orElse(null);
         release.previousId = previous == null ? null : previous.id;
         ReleasePlan plan = ReleasePlan.between(release.previousId, PlanDeployment.objectsOf(previous), rendered.withSecretDigests());
         release.plan = LedgerJson.write(plan);
@@ -65,7 +63,7 @@ public class ClusterDeployment {
 
         try {
             // Route starts one deployment per environment at a time: an unfinished release here belongs to a run that is over.
-            for (Release other : Release.inProgressLocked(request.environment())) {
+            for (Release other : Release.inProgressLocked(to.project(), request.environment())) {
                 String back = restore.trafficBack(other);
                 other.finish(Outcome.FAILED, "abandoned: release " + release.id + " (run " + request.runId()
                         + ") started before it finished" + (back.isEmpty() ? "" : "; " + back), now);

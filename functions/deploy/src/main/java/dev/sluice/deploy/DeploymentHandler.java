@@ -21,6 +21,7 @@ import dev.sluice.events.Payloads.DeploymentRequested;
 import dev.sluice.events.Payloads.Outcome;
 import dev.sluice.git.GitRepositories.GitAccessException;
 import dev.sluice.git.GitRepositories.RepositoryNotAllowedException;
+import dev.sluice.settings.Projects;
 import dev.sluice.settings.SettingsException;
 
 /**
@@ -49,6 +50,10 @@ public class DeploymentHandler implements EventHandler {
     RolloutCheck rollout;
     @Inject
     EnvironmentRollback rollback;
+    @Inject
+    ReleaseSource source;
+    @Inject
+    LedgerFingerprintKey fingerprintKey;
 
     @Override
     public String function() {
@@ -62,6 +67,7 @@ public class DeploymentHandler implements EventHandler {
 
     @Override
     public List<CloudEvent> handle(CloudEvent event) {
+        fingerprintKey.install();
         return switch (event.getType()) {
             case EventTypes.DEPLOYMENT_CHECK -> check(event);
             case EventTypes.ENVIRONMENT_ROLLBACK -> rollback(event);
@@ -93,14 +99,39 @@ public class DeploymentHandler implements EventHandler {
             return release.inProgress() ? DeploymentReplies.progressed(request.runId(), request.attempt(), release)
                     : DeploymentReplies.completed(request.runId(), request.attempt(), release);
         }
-        Release last = Release.lastSettledOfCommit(request.environment(), request.sha()).orElse(null);
+        ReleaseSource.Commit commit;
+        Destination to;
+        try {
+            commit = source.read(request.repositoryUrl(), request.sha());
+            to = Destination.of(request, commit.settings());
+        } catch (RepositoryNotAllowedException e) {
+            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        } catch (GitAccessException e) {
+            LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);
+        } catch (SettingsException e) {
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        }
+        if (request.project() != null && !request.project().equals(to.project())) {
+            return DeploymentReplies.failed(request.runId(), request.attempt(), "the request names project " + request.project()
+                    + ", but commit " + request.sha().substring(0, 12) + " of " + request.repositoryUrl() + " belongs to project "
+                    + to.project(), false);
+        }
+        Release last = Release.lastSettledOfCommit(to.project(), request.environment(), request.sha()).orElse(null);
         if (last != null && last.outcome == Outcome.ROLLED_BACK && !retry) {
             return DeploymentReplies.completed(request.runId(), request.attempt(), Outcome.FAILED, "commit "
                     + request.sha().substring(0, 12) + " was rolled back in " + request.environment() + " (release " + last.id
                     + ": " + last.reason + "); it is not deployed again on its own: push a newer commit, or retry the run (POST /runs/{id}/retry)");
         }
+        // Namespace first, then the environment (in plan and cluster): every deployment takes the two in that order.
+        Release.lockNamespace(request.namespace());
+        String taken = namespaceTaken(request.namespace(), to);
+        if (taken != null) {
+            return DeploymentReplies.completed(request.runId(), request.attempt(), Outcome.FAILED, taken);
+        }
         try {
-            release = mode == DeployMode.CLUSTER ? cluster.start(request) : plan.deploy(request);
+            release = mode == DeployMode.CLUSTER ? cluster.start(request, commit, to) : plan.deploy(request, commit, to);
         } catch (RepositoryNotAllowedException e) {
             LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
             return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
@@ -115,6 +146,34 @@ public class DeploymentHandler implements EventHandler {
         }
         return release.inProgress() ? DeploymentReplies.progressed(request.runId(), request.attempt(), release)
                 : DeploymentReplies.completed(request.runId(), request.attempt(), release);
+    }
+
+    /**
+     * Where a release goes: the project the commit belongs to (its {@code .sluice.yaml}'s {@code project:}, else its
+     * repository's) and whether its environment shares its namespace with other projects.
+     */
+    record Destination(String project, boolean shared) {
+        static Destination of(DeploymentRequested request, dev.sluice.settings.SluiceSettings settings) {
+            return new Destination(Projects.of(settings.project(), request.repositoryUrl()), settings.environment(request.environment())
+                    .map(e -> Boolean.TRUE.equals(e.shared())).orElse(false));
+        }
+    }
+
+    /**
+     * Why the namespace is not this project's to deploy to, or null when it is: another project deployed there, and
+     * not both of them say the namespace is shared. Read under the namespace lock.
+     */
+    private static String namespaceTaken(String namespace, Destination to) {
+        for (Release other : Release.claimsOnNamespace(namespace, to.project())) {
+            if (!to.shared() || !other.shared) {
+                // The other's repository URL is left out: it may hold credentials, and this reason goes to another project.
+                return "namespace " + namespace + " belongs to project " + other.project + " (release " + other.id
+                        + ", environment " + other.environment + "); project " + to.project()
+                        + " may not deploy there unless both projects mark their environment shared: true in .sluice.yaml"
+                        + (to.shared() ? " (" + other.project + " does not)" : "");
+            }
+        }
+        return null;
     }
 
     private List<CloudEvent> check(CloudEvent event) {

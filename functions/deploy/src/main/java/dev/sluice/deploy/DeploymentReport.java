@@ -18,14 +18,14 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ReleasePlan.ObjectRef.class, ReleasePlan.Counts.class, SkippedDocument.class, RolloutSettings.class,
         ServiceRevision.class, TrafficStep.class, Pruning.Pruned.class })
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeploymentReport(String mode, boolean applied, String releaseId, String environment, String namespace,
+public record DeploymentReport(String mode, boolean applied, String releaseId, String project, String environment, String namespace,
         String strategy, String repositoryUrl, String sha, List<String> manifestPaths, String summary,
         @JsonUnwrapped ReleasePlan plan, String outcome, RolloutSettings rollout, List<ServiceRevision> revisions,
         List<TrafficStep> steps, List<Pruning.Pruned> pruned) {
 
     static DeploymentReport of(Release r, List<String> manifestPaths, boolean applied) {
         RolloutSettings rollout = r.mode == DeployMode.CLUSTER ? r.rolloutSettings() : null;
-        return new DeploymentReport(r.mode.name().toLowerCase(), applied, r.id, r.environment, r.namespace, r.strategy,
+        return new DeploymentReport(r.mode.name().toLowerCase(), applied, r.id, r.project, r.environment, r.namespace, r.strategy,
                 r.repositoryUrl, r.sha, manifestPaths, r.reason != null ? r.reason : r.health, r.releasePlan(),
                 r.outcome == null ? "IN_PROGRESS" : r.outcome.name(), rollout,
                 r.mode == DeployMode.CLUSTER ? r.serviceRevisions() : null,

@@ -46,8 +46,11 @@ final class EnvironmentRendering {
         }
     }
 
-    /** @param runId the run the release belongs to; null for a rollback */
-    static Rendered render(List<ManifestDocument> docs, String namespace, String releaseId, UUID runId) {
+    /**
+     * @param project the project whose environment it is (annotated on every object)
+     * @param runId the run the release belongs to; null for a rollback
+     */
+    static Rendered render(List<ManifestDocument> docs, String project, String namespace, String releaseId, UUID runId) {
         ClusterScope scope = ClusterScope.of(docs);
         List<RenderedObject> objects = new ArrayList<>();
         List<SkippedDocument> skipped = new ArrayList<>();
@@ -66,6 +69,7 @@ final class EnvironmentRendering {
                 metadata.put("namespace", namespace);
             }
             ReleaseLabels.apply(metadata.withObjectProperty("labels"), releaseId, runId);
+            ReleaseLabels.applyProject(metadata, project);
             RenderedObject rendered = new RenderedObject(doc.apiVersion(), doc.kind(), ns, doc.name(), doc.file(), doc.line(), object);
             RenderedObject first = seen.putIfAbsent(rendered.key(), rendered);
             if (first != null) {

@@ -31,9 +31,12 @@ public class EnvironmentRollback {
     @Inject
     Pruning pruning;
 
-    /** The data of dev.sluice.environment.rollback. */
+    /**
+     * The data of dev.sluice.environment.rollback. {@code project}: whose environment; may be left out only while a
+     * single project has releases in an environment of that name.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record RollbackRequest(String environment, String releaseId, String by, String reason) {
+    public record RollbackRequest(String environment, String project, String releaseId, String by, String reason) {
     }
 
     /**
@@ -43,14 +46,17 @@ public class EnvironmentRollback {
     List<CloudEvent> rollback(RollbackRequest request, DeployMode mode) {
         String env = request.environment();
         Release.lockEnvironment(env);
-        List<Release> aborted = new ArrayList<>(Release.inProgressLocked(env));
-        Release current = Release.lastVerified(env).orElse(null);
-        Release target = target(request, env, current, !aborted.isEmpty());
+        String project = project(request);
+        List<Release> aborted = new ArrayList<>(Release.inProgressLocked(project, env));
+        Release current = Release.lastVerified(project, env).orElse(null);
+        Release target = target(request, project, env, current, !aborted.isEmpty());
 
         Instant now = Instant.now();
         String who = (request.by() == null || request.by().isBlank() ? "someone" : request.by())
                 + (request.reason() == null || request.reason().isBlank() ? "" : ": " + request.reason());
-        Release restoring = Release.begin(env, target.namespace, null, 0, target.sha, target.repositoryUrl, target.strategy, mode, now);
+        Release restoring = Release.begin(project, env, target.namespace, null, 0, target.sha, target.repositoryUrl,
+                target.strategy, mode, now);
+        restoring.shared = target.shared;
         restoring.kind = Release.Kind.ROLLBACK;
         restoring.restores = target.id;
         restoring.requestedBy = Release.clip(request.by());
@@ -63,11 +69,11 @@ public class EnvironmentRollback {
         String applied;
         if (mode == DeployMode.CLUSTER) {
             ReleaseSource.Commit commit = source.read(target.repositoryUrl, target.sha);
-            restored = EnvironmentRendering.render(commit.documents(), target.namespace, restoring.id, null);
+            restored = EnvironmentRendering.render(commit.documents(), project, target.namespace, restoring.id, null);
             applied = apply(restored, target, restoring, current, aborted);
             RolloutSettings settings = target.settings == null ? null : target.rolloutSettings();
             if (settings != null && settings.prune()) {
-                Pruning.Result pruned = pruning.prune(before, restored.objects(), restored.scope());
+                Pruning.Result pruned = pruning.prune(before, restored.objects(), restored.scope(), project);
                 restoring.pruned = LedgerJson.write(pruned.objects());
                 if (!pruned.objects().isEmpty()) {
                     applied += "; " + pruned.summary();
@@ -103,11 +109,26 @@ public class EnvironmentRollback {
         return replies;
     }
 
-    private static Release target(RollbackRequest request, String env, Release current, boolean rolloutInProgress) {
+    /** The project named, or the only one with releases in an environment of that name. */
+    private static String project(RollbackRequest request) {
+        if (request.project() != null && !request.project().isBlank()) {
+            return request.project();
+        }
+        List<String> projects = Release.projectsOf(request.environment());
+        if (projects.size() == 1) {
+            return projects.get(0);
+        }
+        throw new BadEventException(projects.isEmpty() ? "environment " + request.environment() + " has no verified release to roll back to"
+                : "environment " + request.environment() + " exists in " + projects.size() + " projects " + projects
+                        + ": name the project");
+    }
+
+    private static Release target(RollbackRequest request, String project, String env, Release current,
+            boolean rolloutInProgress) {
         if (request.releaseId() != null && !request.releaseId().isBlank()) {
             Release t = Release.findById(request.releaseId());
-            if (t == null || !t.environment.equals(env)) {
-                throw new BadEventException("environment " + env + " has no release " + request.releaseId());
+            if (t == null || !t.environment.equals(env) || !t.project.equals(project)) {
+                throw new BadEventException("environment " + env + " of project " + project + " has no release " + request.releaseId());
             }
             if (t.verifiedAt == null) {
                 throw new BadEventException("release " + t.id + " was never verified (" + t.outcome + "): only a verified "
@@ -119,10 +140,10 @@ public class EnvironmentRollback {
             return current;
         }
         if (current == null) {
-            throw new BadEventException("environment " + env + " has no verified release to roll back to");
+            throw new BadEventException("environment " + env + " of project " + project + " has no verified release to roll back to");
         }
-        return Release.<Release> find("environment = ?1 and outcome = ?2 and number < ?3 and sha <> ?4 order by number desc",
-                env, Outcome.VERIFIED, current.number, current.sha).firstResultOptional()
+        return Release.<Release> find("project = ?1 and environment = ?2 and outcome = ?3 and number < ?4 and sha <> ?5"
+                + " order by number desc", project, env, Outcome.VERIFIED, current.number, current.sha).firstResultOptional()
                 .orElseThrow(() -> new BadEventException("environment " + env + " has no verified release before "
                         + current.id + " with another commit to roll back to"));
     }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,21 +24,15 @@ import dev.sluice.report.StageReport;
  */
 @ApplicationScoped
 public class PlanDeployment {
-    @Inject
-    ReleaseSource source;
-
-    /**
-     * @throws dev.sluice.git.GitRepositories.GitAccessException when the commit cannot be read (worth retrying)
-     * @throws dev.sluice.settings.SettingsException when {@code .sluice.yaml} is broken (not worth retrying)
-     */
-    public Release deploy(DeploymentRequested request) {
-        ReleaseSource.Commit commit = source.read(request.repositoryUrl(), request.sha());
+    /** @param commit the commit, read; {@code to} its project and whether the environment's namespace is shared */
+    Release deploy(DeploymentRequested request, ReleaseSource.Commit commit, DeploymentHandler.Destination to) {
         Release.lockEnvironment(request.environment());
-        Release release = Release.begin(request.environment(), request.namespace(), request.runId(), request.attempt(),
-                request.sha(), request.repositoryUrl(), request.strategy(), DeployMode.PLAN, Instant.now());
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), request.namespace(), release.id,
+        Release release = Release.begin(to.project(), request.environment(), request.namespace(), request.runId(),
+                request.attempt(), request.sha(), request.repositoryUrl(), request.strategy(), DeployMode.PLAN, Instant.now());
+        release.shared = to.shared();
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), to.project(), request.namespace(), release.id,
                 request.runId()).withSecretDigests();
-        Release previous = Release.lastVerified(request.environment()).orElse(null);
+        Release previous = Release.lastVerified(to.project(), request.environment()).orElse(null);
         ReleasePlan plan = ReleasePlan.between(previous == null ? null : previous.id, objectsOf(previous), rendered);
 
         release.previousId = previous == null ? null : previous.id;

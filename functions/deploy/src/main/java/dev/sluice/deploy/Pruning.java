@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * Deletes the objects earlier releases applied that the release now in force dropped, when the environment opts
  * in ({@code prune: true}). Only objects that still carry Sluice's managed-by label are deleted: one someone else
- * took over (or relabelled) stays. Runs once a release is verified, or restored, never before: until then the
+ * took over (or relabelled) stays, and so does one another project (sharing the namespace) applied since. Runs once a release is verified, or restored, never before: until then the
  * old objects are what a rollback returns to. A deletion the cluster refuses (403, a finalizer's webhook...) is
  * recorded with the cluster's answer and left in place: it never undoes the verification, and it is not tried
  * again.
@@ -68,9 +68,10 @@ public class Pruning {
     /**
      * @param before the objects of the releases being replaced
      * @param now the objects of the release in force
+     * @param project the project whose environment it is
      * @return every object deleted or that could not be
      */
-    Result prune(Collection<RenderedObject> before, List<RenderedObject> now, ClusterScope scope) {
+    Result prune(Collection<RenderedObject> before, List<RenderedObject> now, ClusterScope scope, String project) {
         Set<String> kept = new HashSet<>();
         now.forEach(o -> kept.add(o.key()));
         Set<String> seen = new HashSet<>();
@@ -89,6 +90,11 @@ public class Pruning {
                 HasMetadata live = cluster.get(o.apiVersion(), o.kind(), o.namespace(), o.name(), scope).orElse(null);
                 Map<String, String> labels = live == null ? null : live.getMetadata().getLabels();
                 if (labels == null || !ReleaseLabels.SLUICE.equals(labels.get(ReleaseLabels.MANAGED_BY))) {
+                    continue;
+                }
+                Map<String, String> annotations = live.getMetadata().getAnnotations();
+                String owner = annotations == null ? null : annotations.get(ReleaseLabels.PROJECT);
+                if (owner != null && !owner.equals(project)) {
                     continue;
                 }
                 cluster.delete(o.apiVersion(), o.kind(), o.namespace(), o.name(), scope);

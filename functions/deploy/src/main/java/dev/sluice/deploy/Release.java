@@ -20,10 +20,11 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import dev.sluice.events.Payloads.Outcome;
 
 /**
- * One entry of the release ledger (table {@code releases}, migrations V30/V31 in common): what a run attempt
- * deployed (or, in plan mode, would deploy) to an environment, or what a rollback restored. Its id is
- * {@code <environment>-<number>}, numbered per environment. {@code outcome} is null while a rollout is in
- * progress.
+ * One entry of the release ledger (table {@code releases}, migrations V30/V31/V32 in common): what a run attempt
+ * deployed (or, in plan mode, would deploy) to an environment of a project, or what a rollback restored. An
+ * environment is a (project, name) pair: two projects' {@code production} never see each other's releases. Its id
+ * is {@code <environment>-<number>}, numbered per environment name across projects, so ids stay unique.
+ * {@code outcome} is null while a rollout is in progress.
  */
 @Entity
 @Table(name = "releases")
@@ -39,6 +40,9 @@ public class Release extends PanacheEntityBase {
 
     @Id
     public String id;
+    /** The project the environment belongs to (dev.sluice.settings.Projects). */
+    @Column(nullable = false)
+    public String project;
     @Column(nullable = false)
     public String environment;
     @Column(nullable = false)
@@ -107,11 +111,14 @@ public class Release extends PanacheEntityBase {
     public Instant verifiedAt;
     @Column(name = "rolled_back_at")
     public Instant rolledBackAt;
+    /** Whether the environment allowed its namespace to be shared with other projects when this release was made. */
+    public boolean shared;
 
     /** A new entry numbered next in its environment; the caller holds the environment lock. */
-    static Release begin(String environment, String namespace, UUID runId, int attempt, String sha, String repositoryUrl,
-            String strategy, DeployMode mode, Instant now) {
+    static Release begin(String project, String environment, String namespace, UUID runId, int attempt, String sha,
+            String repositoryUrl, String strategy, DeployMode mode, Instant now) {
         Release r = new Release();
+        r.project = project;
         r.environment = environment;
         r.number = nextNumber(environment);
         r.id = environment + "-" + r.number;
@@ -184,15 +191,15 @@ public class Release extends PanacheEntityBase {
     }
 
     /** The environment's newest verified release: what a new release is compared with. */
-    public static Optional<Release> lastVerified(String environment) {
-        return find("environment = ?1 and outcome = ?2 order by number desc", environment, Outcome.VERIFIED)
-                .firstResultOptional();
+    public static Optional<Release> lastVerified(String project, String environment) {
+        return find("project = ?1 and environment = ?2 and outcome = ?3 order by number desc", project, environment,
+                Outcome.VERIFIED).firstResultOptional();
     }
 
     /** The newest verified release that was applied in a mode: a cluster rollout only builds on cluster releases. */
-    public static Optional<Release> lastVerified(String environment, DeployMode mode) {
-        return find("environment = ?1 and outcome = ?2 and mode = ?3 order by number desc", environment, Outcome.VERIFIED, mode)
-                .firstResultOptional();
+    public static Optional<Release> lastVerified(String project, String environment, DeployMode mode) {
+        return find("project = ?1 and environment = ?2 and outcome = ?3 and mode = ?4 order by number desc", project,
+                environment, Outcome.VERIFIED, mode).firstResultOptional();
     }
 
     /** The release a run attempt already made, if any: a repeated request gets it again instead of a new one. */
@@ -205,14 +212,14 @@ public class Release extends PanacheEntityBase {
      * was last judged good or bad. A failed release (refused, abandoned, not ready under direct) judges nothing, so a
      * later failure never lifts a rollback's block.
      */
-    public static Optional<Release> lastSettledOfCommit(String environment, String sha) {
-        return find("environment = ?1 and lower(sha) = lower(?2) and outcome in ?3 order by number desc", environment, sha,
-                List.of(Outcome.VERIFIED, Outcome.ROLLED_BACK)).firstResultOptional();
+    public static Optional<Release> lastSettledOfCommit(String project, String environment, String sha) {
+        return find("project = ?1 and environment = ?2 and lower(sha) = lower(?3) and outcome in ?4 order by number desc",
+                project, environment, sha, List.of(Outcome.VERIFIED, Outcome.ROLLED_BACK)).firstResultOptional();
     }
 
     /** The environment's releases still rolling out, locked: a check of one of them waits until this transaction ends. */
-    public static List<Release> inProgressLocked(String environment) {
-        return find("environment = ?1 and outcome is null order by number", environment)
+    public static List<Release> inProgressLocked(String project, String environment) {
+        return find("project = ?1 and environment = ?2 and outcome is null order by number", project, environment)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
@@ -220,6 +227,7 @@ public class Release extends PanacheEntityBase {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
+    /** Numbers run per environment name across projects, so that ids ({@code <environment>-<number>}) stay unique. */
     public static int nextNumber(String environment) {
         Integer max = getEntityManager()
                 .createQuery("select max(r.number) from Release r where r.environment = ?1", Integer.class)
@@ -228,13 +236,41 @@ public class Release extends PanacheEntityBase {
         return max == null ? 1 : max + 1;
     }
 
-    public static List<Release> ofEnvironment(String environment) {
-        return list("environment = ?1 order by number", environment);
+    public static List<Release> ofEnvironment(String project, String environment) {
+        return list("project = ?1 and environment = ?2 order by number", project, environment);
     }
 
-    /** Serialises the releases of one environment within a transaction: numbering, starting and rolling back. */
+    /** The projects that have releases in an environment of this name: what a rollback naming no project chooses from. */
+    public static List<String> projectsOf(String environment) {
+        return getEntityManager()
+                .createQuery("select distinct r.project from Release r where r.environment = ?1 order by r.project", String.class)
+                .setParameter(1, environment).getResultList();
+    }
+
+    /**
+     * The newest release of each other project that claimed a namespace: one that was verified, rolled back or is rolling
+     * out (a failed one was refused or applied nothing that stayed).
+     */
+    public static List<Release> claimsOnNamespace(String namespace, String exceptProject) {
+        List<Release> newestFirst = list("namespace = ?1 and project <> ?2 and (outcome is null or outcome in ?3)"
+                + " order by createdAt desc, number desc", namespace, exceptProject, List.of(Outcome.VERIFIED, Outcome.ROLLED_BACK));
+        java.util.Map<String, Release> newest = new java.util.LinkedHashMap<>();
+        newestFirst.forEach(r -> newest.putIfAbsent(r.project, r));
+        return List.copyOf(newest.values());
+    }
+
+    /**
+     * Serialises the releases of one environment name within a transaction (numbering is per name, across projects):
+     * numbering, starting and rolling back.
+     */
     static void lockEnvironment(String environment) {
         getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:key))")
                 .setParameter("key", "sluice-deploy-environment:" + environment).getSingleResult();
+    }
+
+    /** Serialises the releases into one namespace, so two projects cannot both take a namespace at once. */
+    static void lockNamespace(String namespace) {
+        getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:key))")
+                .setParameter("key", "sluice-deploy-namespace:" + namespace).getSingleResult();
     }
 }

@@ -17,6 +17,8 @@ final class ReleaseLabels {
     static final String RUN = "sluice.dev/run";
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String SLUICE = "sluice";
+    /** An annotation (a project name is no label value): whose object it is, so pruning leaves another project's alone. */
+    static final String PROJECT = "sluice.dev/project";
 
     private static final int MAX_VALUE = 63;
 
@@ -31,12 +33,24 @@ final class ReleaseLabels {
         labels.put(MANAGED_BY, SLUICE);
     }
 
+    /** Marks the object as the project's; the project of an environment never changes, so diffs need not ignore it. */
+    static void applyProject(ObjectNode metadata, String project) {
+        metadata.withObjectProperty("annotations").put(PROJECT, project);
+    }
+
     /** A copy of the object without the labels Sluice sets, for comparing two releases' objects. */
     static ObjectNode without(ObjectNode object) {
         ObjectNode copy = object.deepCopy();
         JsonNode labels = copy.path("metadata").path("labels");
         if (labels.isObject()) {
             ((ObjectNode) labels).remove(java.util.List.of(RELEASE, RUN, MANAGED_BY));
+        }
+        // releases made before projects carry no annotation: not a change of the object
+        if (copy.path("metadata").path("annotations") instanceof ObjectNode annotations) {
+            annotations.remove(PROJECT);
+            if (annotations.isEmpty()) {
+                ((ObjectNode) copy.get("metadata")).remove("annotations");
+            }
         }
         return copy;
     }

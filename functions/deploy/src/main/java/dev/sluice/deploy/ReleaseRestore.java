@@ -80,7 +80,7 @@ public class ReleaseRestore {
      */
     int reapply(Release release, boolean skipKnativeServices) {
         ReleaseSource.Commit commit = source.read(release.repositoryUrl, release.sha);
-        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), release.namespace, release.id,
+        EnvironmentRendering.Rendered rendered = EnvironmentRendering.render(commit.documents(), release.project, release.namespace, release.id,
                 release.runId);
         int n = 0;
         for (RenderedObject o : rendered.objects()) {

@@ -116,7 +116,7 @@ public class RolloutCheck {
         if (settings.prune()) {
             Release previous = release.previousId == null ? null : Release.findById(release.previousId);
             Pruning.Result pruned = pruning.prune(PlanDeployment.objectsOf(previous), PlanDeployment.objectsOf(release),
-                    ClusterScope.of(List.of()));
+                    ClusterScope.of(List.of()), release.project);
             release.pruned = LedgerJson.write(pruned.objects());
             if (!pruned.objects().isEmpty()) {
                 notes.add(pruned.summary());

@@ -31,6 +31,8 @@ import dev.sluice.testing.TestRepository;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 class DeploymentInputTest {
+    /** The namespace of this test: a namespace belongs to the first project (test repository) that deploys there. */
+    private final String shop = DeploymentEvents.environment("shop");
     static final String SHA = "0123456789abcdef0123456789abcdef01234567";
 
     @Test
@@ -114,7 +116,7 @@ class DeploymentInputTest {
             String env = environment("twice");
             UUID runId = UUID.randomUUID();
             String eventId = UUID.randomUUID().toString();
-            String data = requested(runId, 1, repo.url(), env, "shop", sha);
+            String data = requested(runId, 1, repo.url(), env, shop, sha);
 
             Response first = post(EventTypes.DEPLOYMENT_REQUESTED, eventId, runId, data);
             Response again = post(EventTypes.DEPLOYMENT_REQUESTED, eventId, runId, data);
@@ -134,7 +136,7 @@ class DeploymentInputTest {
             String sha = repo.commit("cm", Map.of("k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"));
             String env = environment("resent");
             UUID runId = UUID.randomUUID();
-            String data = requested(runId, 2, repo.url(), env, "shop", sha);
+            String data = requested(runId, 2, repo.url(), env, shop, sha);
 
             Response first = post(EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(), runId, data);
             Response again = post(EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(), runId, data);
@@ -153,7 +155,7 @@ class DeploymentInputTest {
             UUID runId = UUID.randomUUID();
 
             Response reply = Events.postSignedStructured("/", EventTypes.DEPLOYMENT_REQUESTED, UUID.randomUUID().toString(),
-                    "/sluice/route", runId.toString(), requested(runId, 1, repo.url(), environment("structured"), "shop", sha));
+                    "/sluice/route", runId.toString(), requested(runId, 1, repo.url(), environment("structured"), shop, sha));
 
             reply.then().statusCode(200).contentType(containsString("application/cloudevents+json"))
                     .body("type", equalTo(EventTypes.DEPLOYMENT_COMPLETED))

@@ -180,7 +180,8 @@ class EnvironmentRollbackTest {
             postRollback(env, second, "ana", null).then().statusCode(400)
                     .body("error", equalTo("release " + second + " was never verified (ROLLED_BACK): only a verified release can be restored"));
             postRollback(env, "elsewhere-1", "ana", null).then().statusCode(400)
-                    .body("error", equalTo("environment " + env + " has no release elsewhere-1"));
+                    .body("error", equalTo("environment " + env + " of project " + dev.sluice.settings.Projects.ofRepository(repo.url())
+                            + " has no release elsewhere-1"));
             postRollback(env, null, "ana", null).then().statusCode(400)
                     .body("error", equalTo("environment " + env + " has no verified release before " + env
                             + "-1 with another commit to roll back to"));

@@ -33,6 +33,8 @@ import dev.sluice.testing.TestRepository;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 class PlanModeTest {
+    /** The namespace of this test: a namespace belongs to the first project (test repository) that deploys there. */
+    private final String shop = environment("shop");
 
     static final String APP = """
             apiVersion: apps/v1
@@ -107,7 +109,7 @@ class PlanModeTest {
             String env = environment("production");
             UUID runId = UUID.randomUUID();
 
-            Response reply = postRequested(runId, repo.url(), env, "shop", sha);
+            Response reply = postRequested(runId, repo.url(), env, shop, sha);
 
             reply.then().statusCode(200)
                     .header("ce-type", EventTypes.DEPLOYMENT_COMPLETED)
@@ -125,7 +127,7 @@ class PlanModeTest {
             assertThat(report.path("mode").asText()).isEqualTo("plan");
             assertThat(report.path("applied").asBoolean(true)).isFalse();
             assertThat(report.path("environment").asText()).isEqualTo(env);
-            assertThat(report.path("namespace").asText()).isEqualTo("shop");
+            assertThat(report.path("namespace").asText()).isEqualTo(shop);
             assertThat(report.path("strategy").asText()).isEqualTo("canary");
             assertThat(report.path("previousReleaseId").isNull()).isTrue();
             assertThat(report.path("counts").path("create").asInt()).isEqualTo(9);
@@ -136,14 +138,14 @@ class PlanModeTest {
             }
             assertThat(planned).containsExactly(
                     "Namespace -/shop-extra",
-                    "ServiceAccount shop/worker",
+                    "ServiceAccount " + shop + "/worker",
                     "ClusterRole -/shop-reader",
-                    "RoleBinding shop/worker-reads",
-                    "ConfigMap shop/settings",
-                    "Service shop/worker",
-                    "Deployment shop/worker",
-                    "Service shop/shop",
-                    "Trigger shop/on-order");
+                    "RoleBinding " + shop + "/worker-reads",
+                    "ConfigMap " + shop + "/settings",
+                    "Service " + shop + "/worker",
+                    "Deployment " + shop + "/worker",
+                    "Service " + shop + "/shop",
+                    "Trigger " + shop + "/on-order");
             assertThat(report.path("objects").get(7).path("apiVersion").asText()).isEqualTo("serving.knative.dev/v1");
             assertThat(report.path("objects").get(0).path("file").asText()).isEqualTo("k8s/app.yaml");
             assertThat(report.path("objects").get(0).path("line").asInt()).isEqualTo(42);
@@ -157,7 +159,7 @@ class PlanModeTest {
                 assertThat(labels.path("app.kubernetes.io/managed-by").asText()).isEqualTo("sluice");
             }
             assertThat(objects.get(0).path("metadata").has("namespace")).isFalse();
-            assertThat(objects.get(6).path("metadata").path("namespace").asText()).isEqualTo("shop");
+            assertThat(objects.get(6).path("metadata").path("namespace").asText()).isEqualTo(shop);
             assertThat(objects.get(6).path("metadata").path("labels").path("app").asText()).isEqualTo("worker");
             // the pod template keeps its own labels: a new release must not roll every workload
             assertThat(objects.get(6).path("spec").path("template").path("metadata").path("labels").has("sluice.dev/release")).isFalse();
@@ -177,28 +179,28 @@ class PlanModeTest {
                 ---
                 apiVersion: v1
                 kind: ConfigMap
-                metadata: {name: said, namespace: shop}
+                metadata: {name: said, namespace: SHOP}
                 ---
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: shop-extra}
-                """;
+                """.replace("SHOP", shop);
         try (TestRepository repo = TestRepository.create()) {
             String sha = repo.commit("elsewhere", Map.of("k8s/config.yaml", manifests));
             String env = environment("elsewhere");
             UUID runId = UUID.randomUUID();
 
-            Response reply = postRequested(runId, repo.url(), env, "shop", sha);
+            Response reply = postRequested(runId, repo.url(), env, shop, sha);
 
             reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED).header("ce-subject", runId.toString());
             JsonNode data = tree(reply.asString());
             assertThat(data.path("outcome").asText()).isEqualTo("FAILED");
             assertThat(data.path("reason").asText()).isEqualTo("plan mode: refused: ConfigMap elsewhere/settings (k8s/config.yaml:5) "
-                    + "names namespace elsewhere, not the environment's namespace shop");
+                    + "names namespace elsewhere, not the environment's namespace " + shop);
             assertThat(ledger(env)).singleElement().satisfies(r -> assertThat(r.outcome).isEqualTo(Outcome.FAILED));
             // A refused release is no base for the next plan.
-            String fixed = repo.commit("here", Map.of("k8s/config.yaml", manifests.replace("namespace: elsewhere", "namespace: shop")));
-            JsonNode next = tree(postRequested(UUID.randomUUID(), repo.url(), env, "shop", fixed).asString());
+            String fixed = repo.commit("here", Map.of("k8s/config.yaml", manifests.replace("namespace: elsewhere", "namespace: " + shop)));
+            JsonNode next = tree(postRequested(UUID.randomUUID(), repo.url(), env, shop, fixed).asString());
             assertThat(next.path("outcome").asText()).isEqualTo("VERIFIED");
             assertThat(next.path("reason").asText()).startsWith("plan mode: 4 to create");
         }
@@ -278,7 +280,7 @@ class PlanModeTest {
             String env = environment("order");
             UUID runId = UUID.randomUUID();
 
-            postRequested(runId, repo.url(), env, "shop", sha).then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
+            postRequested(runId, repo.url(), env, shop, sha).then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
 
             assertThat(report(runId).path("objects")).extracting(o -> o.path("kind").asText() + " " + o.path("name").asText())
                     .containsExactly(
@@ -302,7 +304,7 @@ class PlanModeTest {
         try (TestRepository repo = TestRepository.create()) {
             String env = environment("staging");
             String first = repo.commit("app 1.0", Map.of("k8s/app.yaml", APP));
-            postRequested(UUID.randomUUID(), repo.url(), env, "shop", first).then().statusCode(200);
+            postRequested(UUID.randomUUID(), repo.url(), env, shop, first).then().statusCode(200);
 
             String withoutService = APP.replace("""
                     apiVersion: v1
@@ -316,7 +318,7 @@ class PlanModeTest {
             String second = repo.commit("worker 1.1, no Service", Map.of("k8s/app.yaml",
                     withoutService.replace("ghcr.io/acme/worker:1.0", "ghcr.io/acme/worker:1.1")));
             UUID runId = UUID.randomUUID();
-            Response reply = postRequested(runId, repo.url(), env, "shop", second);
+            Response reply = postRequested(runId, repo.url(), env, shop, second);
 
             reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
             JsonNode data = tree(reply.asString());
@@ -339,7 +341,7 @@ class PlanModeTest {
             assertThat(report.path("wouldPrune")).hasSize(1);
             JsonNode pruned = report.path("wouldPrune").get(0);
             assertThat(pruned.path("kind").asText()).isEqualTo("Service");
-            assertThat(pruned.path("namespace").asText()).isEqualTo("shop");
+            assertThat(pruned.path("namespace").asText()).isEqualTo(shop);
             assertThat(pruned.path("name").asText()).isEqualTo("worker");
             assertThat(report.path("counts").path("wouldPrune").asInt()).isEqualTo(1);
         }
@@ -353,8 +355,8 @@ class PlanModeTest {
             String second = repo.commit("2", Map.of("k8s/app.yaml", APP.replace("mode: fast", "mode: slow")));
             UUID run1 = UUID.randomUUID();
             UUID run2 = UUID.randomUUID();
-            postRequested(run1, repo.url(), env, "shop", first).then().statusCode(200);
-            postRequested(run2, repo.url(), env, "shop", second).then().statusCode(200);
+            postRequested(run1, repo.url(), env, shop, first).then().statusCode(200);
+            postRequested(run2, repo.url(), env, shop, second).then().statusCode(200);
 
             List<Release> releases = ledger(env);
             assertThat(releases).extracting(r -> r.id).containsExactly(env + "-1", env + "-2");
@@ -363,7 +365,7 @@ class PlanModeTest {
             assertThat(releases).allSatisfy(r -> {
                 assertThat(r.mode).isEqualTo(DeployMode.PLAN);
                 assertThat(r.outcome).isEqualTo(Outcome.VERIFIED);
-                assertThat(r.namespace).isEqualTo("shop");
+                assertThat(r.namespace).isEqualTo(shop);
                 assertThat(r.repositoryUrl).isEqualTo(repo.url());
                 assertThat(r.strategy).isEqualTo("canary");
                 assertThat(r.createdAt).isNotNull();
@@ -410,9 +412,9 @@ class PlanModeTest {
             String env = environment("secrets");
             String first = repo.commit("secret", Map.of("k8s/secret.yaml", secret));
             String second = repo.commit("rotate", Map.of("k8s/secret.yaml", secret.replace("hunter2-original", "hunter2-rotated")));
-            postRequested(UUID.randomUUID(), repo.url(), env, "shop", first).then().statusCode(200);
+            postRequested(UUID.randomUUID(), repo.url(), env, shop, first).then().statusCode(200);
             UUID runId = UUID.randomUUID();
-            postRequested(runId, repo.url(), env, "shop", second).then().statusCode(200);
+            postRequested(runId, repo.url(), env, shop, second).then().statusCode(200);
 
             Release release = release(env + "-2");
             assertThat(release.objects).doesNotContain("hunter2").contains("sha256:");
@@ -433,7 +435,7 @@ class PlanModeTest {
             String env = environment("skips");
             UUID runId = UUID.randomUUID();
 
-            Response reply = postRequested(runId, repo.url(), env, "shop", sha);
+            Response reply = postRequested(runId, repo.url(), env, shop, sha);
 
             reply.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
             assertThat(tree(reply.asString()).path("reason").asText())
@@ -469,7 +471,7 @@ class PlanModeTest {
         try (TestRepository repo = TestRepository.create()) {
             String sha = repo.commit("crd", Map.of("k8s/crd.yaml", crd));
             String env = environment("crd");
-            postRequested(UUID.randomUUID(), repo.url(), env, "shop", sha).then().statusCode(200);
+            postRequested(UUID.randomUUID(), repo.url(), env, shop, sha).then().statusCode(200);
 
             JsonNode objects = tree(release(env + "-1").objects);
             assertThat(objects.get(0).path("kind").asText()).isEqualTo("CustomResourceDefinition");
@@ -477,7 +479,7 @@ class PlanModeTest {
             assertThat(objects.get(1).path("kind").asText()).isEqualTo("Tenant");
             assertThat(objects.get(1).path("metadata").has("namespace")).isFalse();
             assertThat(objects.get(2).path("kind").asText()).isEqualTo("Widget");
-            assertThat(objects.get(2).path("metadata").path("namespace").asText()).isEqualTo("shop");
+            assertThat(objects.get(2).path("metadata").path("namespace").asText()).isEqualTo(shop);
         }
     }
 
@@ -490,7 +492,7 @@ class PlanModeTest {
                     "k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: not-listed}\n"));
             String env = environment("paths");
             UUID runId = UUID.randomUUID();
-            postRequested(runId, repo.url(), env, "shop", sha).then().statusCode(200);
+            postRequested(runId, repo.url(), env, shop, sha).then().statusCode(200);
 
             JsonNode report = report(runId);
             assertThat(report.path("manifestPaths")).extracting(JsonNode::asText).containsExactly("ops/");
@@ -504,7 +506,7 @@ class PlanModeTest {
             String sha = repo.commit("app", Map.of("k8s/app.yaml", APP));
             String env = environment("check");
             UUID runId = UUID.randomUUID();
-            String releaseId = tree(postRequested(runId, repo.url(), env, "shop", sha).asString()).path("releaseId").asText();
+            String releaseId = tree(postRequested(runId, repo.url(), env, shop, sha).asString()).path("releaseId").asText();
 
             for (int i = 0; i < 2; i++) {
                 Response reply = postCheck(runId, 3, releaseId);
@@ -542,7 +544,7 @@ class PlanModeTest {
         try (TestRepository repo = TestRepository.create()) {
             String sha = repo.commit("app", Map.of("k8s/app.yaml", APP));
             String env = environment("other");
-            String releaseId = tree(postRequested(UUID.randomUUID(), repo.url(), env, "shop", sha).asString())
+            String releaseId = tree(postRequested(UUID.randomUUID(), repo.url(), env, shop, sha).asString())
                     .path("releaseId").asText();
 
             Response reply = postCheck(UUID.randomUUID(), 1, releaseId);
@@ -556,7 +558,7 @@ class PlanModeTest {
     @Test
     void anUnreachableRepositoryRepliesStepFailedRetryable() {
         UUID runId = UUID.randomUUID();
-        Response reply = postRequested(runId, "/nonexistent/sluice/repo-" + runId, environment("gone"), "shop",
+        Response reply = postRequested(runId, "/nonexistent/sluice/repo-" + runId, environment("gone"), shop,
                 "0123456789abcdef0123456789abcdef01234567");
 
         reply.then().statusCode(200)
@@ -576,7 +578,7 @@ class PlanModeTest {
             String env = environment("broken");
             UUID runId = UUID.randomUUID();
 
-            Response reply = postRequested(runId, repo.url(), env, "shop", sha);
+            Response reply = postRequested(runId, repo.url(), env, shop, sha);
 
             reply.then().statusCode(200).header("ce-type", EventTypes.STEP_FAILED);
             JsonNode data = tree(reply.asString());

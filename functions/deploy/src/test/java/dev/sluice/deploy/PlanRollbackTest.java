@@ -25,6 +25,8 @@ import dev.sluice.testing.TestRepository;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 class PlanRollbackTest {
+    /** The namespace of this test: a namespace belongs to the first project (test repository) that deploys there. */
+    private final String shop = DeploymentEvents.environment("shop");
 
     @Test
     void aRollbackInPlanModeRecordsTheRestoredReleaseAndTheRolledBackCommitStaysOutUntilRetried() {
@@ -32,8 +34,8 @@ class PlanRollbackTest {
             String env = environment("plan-rollback");
             String v1 = repo.commit("1", Map.of("k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '1'}\n"));
             String v2 = repo.commit("2", Map.of("k8s/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {v: '2'}\n"));
-            postRequested(UUID.randomUUID(), repo.url(), env, "shop", v1).then().statusCode(200);
-            postRequested(UUID.randomUUID(), repo.url(), env, "shop", v2).then().statusCode(200);
+            postRequested(UUID.randomUUID(), repo.url(), env, shop, v1).then().statusCode(200);
+            postRequested(UUID.randomUUID(), repo.url(), env, shop, v2).then().statusCode(200);
 
             postRollback(env, null, "ana", "wrong value").then().statusCode(204);
 
@@ -48,16 +50,16 @@ class PlanRollbackTest {
             assertThat(tree(restoring.plan).path("objects").get(0).path("changedPaths").get(0).asText()).isEqualTo("/data/v");
             assertThat(release(env + "-2").outcome).isEqualTo(Outcome.ROLLED_BACK);
 
-            JsonNode refused = tree(postRequested(UUID.randomUUID(), repo.url(), env, "shop", v2).asString());
+            JsonNode refused = tree(postRequested(UUID.randomUUID(), repo.url(), env, shop, v2).asString());
             assertThat(refused.path("outcome").asText()).isEqualTo("FAILED");
             assertThat(refused.path("reason").asText()).contains("was rolled back in " + env);
 
-            var retried = DeploymentEvents.postRequested(UUID.randomUUID(), repo.url(), env, "shop", v2, "canary", true);
+            var retried = DeploymentEvents.postRequested(UUID.randomUUID(), repo.url(), env, shop, v2, "canary", true);
             retried.then().statusCode(200).header("ce-type", EventTypes.DEPLOYMENT_COMPLETED);
             assertThat(tree(retried.asString()).path("outcome").asText()).isEqualTo("VERIFIED");
             assertThat(tree(retried.asString()).path("releaseId").asText()).isEqualTo(env + "-4");
             // The restored commit was never rolled back: it deploys as usual.
-            assertThat(tree(postRequested(UUID.randomUUID(), repo.url(), env, "shop", v1).asString()).path("outcome").asText())
+            assertThat(tree(postRequested(UUID.randomUUID(), repo.url(), env, shop, v1).asString()).path("outcome").asText())
                     .isEqualTo("VERIFIED");
         }
     }

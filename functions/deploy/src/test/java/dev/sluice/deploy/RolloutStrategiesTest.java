@@ -164,6 +164,40 @@ class RolloutStrategiesTest {
     }
 
     @Test
+    void inASharedNamespacePruningLeavesAnObjectAnotherProjectAppliedSinceAndNeverPrunesTheOthersObjects() {
+        try (TestRepository a = TestRepository.create(); TestRepository b = TestRepository.create()) {
+            String env = environment("shared");
+            String shared = sluiceYaml(env, "direct", null, true) + "    shared: true\n";
+            String a1 = a.commit("a", Map.of(".sluice.yaml", shared, "k8s/a.yaml", configMap("a", "1"), "k8s/x.yaml", configMap("x", "a")));
+            UUID runA1 = UUID.randomUUID();
+            postCheck(runA1, 1, tree(postRequested(runA1, a.url(), env, env, a1, "direct", false).asString()).path("releaseId").asText())
+                    .then().statusCode(200);
+            // b deploys to the same namespace, taking x over and adding its own object
+            String b1 = b.commit("b", Map.of(".sluice.yaml", shared, "k8s/x.yaml", configMap("x", "b"), "k8s/b.yaml", configMap("b", "1")));
+            UUID runB1 = UUID.randomUUID();
+            JsonNode bReply = tree(postRequested(runB1, b.url(), env, env, b1, "direct", false).asString());
+            postCheck(runB1, 1, bReply.path("releaseId").asText()).then().statusCode(200);
+            assertThat(client.configMaps().inNamespace(env).withName("x").get().getMetadata().getAnnotations())
+                    .containsEntry("sluice.dev/project", dev.sluice.settings.Projects.ofRepository(b.url()));
+
+            // a drops x: x is b's now and stays; b's own object was never a's to prune
+            Map<String, String> drop = new HashMap<>();
+            drop.put("k8s/x.yaml", null);
+            String a2 = a.commit("a drops x", drop);
+            UUID runA2 = UUID.randomUUID();
+            String second = tree(postRequested(runA2, a.url(), env, env, a2, "direct", false).asString()).path("releaseId").asText();
+            JsonNode data = tree(postCheck(runA2, 1, second).asString());
+
+            assertThat(data.path("outcome").asText()).isEqualTo("VERIFIED");
+            assertThat(client.configMaps().inNamespace(env).withName("x").get()).isNotNull();
+            assertThat(client.configMaps().inNamespace(env).withName("x").get().getData()).containsEntry("value", "b");
+            assertThat(client.configMaps().inNamespace(env).withName("b").get()).isNotNull();
+            assertThat(client.configMaps().inNamespace(env).withName("a").get()).isNotNull();
+            assertThat(release(second).pruned).isEqualTo("[]");
+        }
+    }
+
+    @Test
     void objectsTheNewReleaseDroppedArePrunedOnceItIsVerifiedUnlessSomeoneElseTookThemOver() {
         try (TestRepository repo = TestRepository.create()) {
             String env = environment("prune");
@@ -245,11 +279,12 @@ class RolloutStrategiesTest {
         try (TestRepository old = TestRepository.create(); TestRepository repo = TestRepository.create()) {
             String env = environment("gitgone");
             // The verified release deploy would re-apply came from a repository deploy has no copy of any more (its
-            // cache went with the pod that scaled to zero): only the ledger row is left.
-            Map<String, String> v1Files = Map.of(".sluice.yaml", sluiceYaml(env, "rolling", null, false),
+            // cache went with the pod that scaled to zero): only the ledger row is left. The two repositories name one
+            // project (the repository moved), so the release of the other is the environment's.
+            Map<String, String> v1Files = Map.of(".sluice.yaml", "project: " + env + "\n" + sluiceYaml(env, "rolling", null, false),
                     "k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:1"), "k8s/config.yaml", configMap("worker-config", "one"));
             String v1 = old.commit("worker 1", v1Files);
-            String first = verifiedLedgerRow(env, v1, old.url());
+            String first = verifiedLedgerRow(env, env, v1, old.url());
             Map<String, String> v2Files = new HashMap<>(v1Files);
             v2Files.put("k8s/worker.yaml", deployment("worker", "ghcr.io/acme/worker:2"));
             v2Files.put("k8s/config.yaml", configMap("worker-config", "two"));
@@ -399,10 +434,11 @@ class RolloutStrategiesTest {
     }
 
     /** A verified cluster release written to the ledger as deploy writes it, whose objects were never applied here. */
-    private static String verifiedLedgerRow(String env, String sha, String repositoryUrl) {
+    private static String verifiedLedgerRow(String project, String env, String sha, String repositoryUrl) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Release.lockEnvironment(env);
-            Release r = Release.begin(env, env, UUID.randomUUID(), 1, sha, repositoryUrl, "rolling", DeployMode.CLUSTER, Instant.now());
+            Release r = Release.begin(project, env, env, UUID.randomUUID(), 1, sha,
+                    repositoryUrl, "rolling", DeployMode.CLUSTER, Instant.now());
             r.settings = LedgerJson.write(new RolloutSettings("rolling", List.of(10, 25, 50, 75, 100), "1m", null, null, 0, false,
                     List.of("k8s/")));
             r.objects = "[]";

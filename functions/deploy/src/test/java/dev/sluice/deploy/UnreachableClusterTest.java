@@ -68,7 +68,7 @@ class UnreachableClusterTest {
         String env = environment("offline");
         UUID run = UUID.randomUUID();
         QuarkusTransaction.requiringNew().run(() -> {
-            Release r = Release.begin(env, env, run, 1, "0123456789abcdef0123456789abcdef01234567", "/repo", "canary",
+            Release r = Release.begin("/repo", env, env, run, 1, "0123456789abcdef0123456789abcdef01234567", "/repo", "canary",
                     DeployMode.CLUSTER, Instant.now());
             r.settings = LedgerJson.write(new RolloutSettings("canary", List.of(10, 100), "0s", null, null, 0, false, List.of("k8s/")));
             r.revisions = LedgerJson.write(List.of(new ServiceRevision(env, "hello", "hello-" + env + "-1", "hello-old")));

@@ -30,6 +30,7 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
+import dev.sluice.settings.Projects;
 import dev.sluice.testing.PostgresTestResource;
 
 /**
@@ -39,6 +40,7 @@ import dev.sluice.testing.PostgresTestResource;
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)
 class EnvironmentsApiTest {
+    private static final String APP = "/repos/app";
 
     @Test
     void anEnvironmentShowsTheReleaseItIsMovingToTheLastVerifiedOneAndItsRunsDeployingAndQueued() {
@@ -163,7 +165,7 @@ class EnvironmentsApiTest {
                 .body("error", equalTo("release " + env + "-2 was never verified (FAILED): only a verified release can be restored"));
         given().contentType("application/json").body("{\"releaseId\": \"elsewhere-9\"}")
                 .post("/environments/" + env + "/rollback").then().statusCode(404)
-                .body("error", equalTo("environment " + env + " has no release elsewhere-9"));
+                .body("error", equalTo("environment " + env + " has no release elsewhere-9 in project /repos/app"));
         given().post("/environments/" + env + "/rollback").then().statusCode(409)
                 .body("error", equalTo("environment " + env + " has no verified release before " + env + "-1 with another commit to roll back to"));
         given().post("/environments/" + env("empty") + "/rollback").then().statusCode(404);
@@ -173,9 +175,93 @@ class EnvironmentsApiTest {
         assertThat(outbox(EventTypes.ENVIRONMENT_ROLLBACK)).noneMatch(o -> o.event.contains("\"" + env + "\""));
     }
 
+    @Test
+    void twoRepositoriesWithAnEnvironmentOfTheSameNameAreTwoEnvironmentsEachReleaseShowingItsRepository() throws Exception {
+        String env = env("twins");
+        String a = "/repos/a-" + UUID.randomUUID();
+        String b = "https://github.com/acme/b-" + UUID.randomUUID() + ".git";
+        String projectA = Projects.ofRepository(a);
+        String projectB = Projects.ofRepository(b);
+        String a1 = sha();
+        String b1 = sha();
+        ledger(a, env, 1, a1, "VERIFIED", null, 0, 100);
+        ledger(b, env, 2, b1, "VERIFIED", null, 0, 100);
+        ledger(a, env, 3, sha(), "VERIFIED", null, 0, 100);
+        ledger(b, env, 4, sha(), "VERIFIED", null, 0, 100);
+        assertThat(projectB).isEqualTo(b.replace("https://", "").replace(".git", ""));
+
+        JsonPath all = given().header("Authorization", "Bearer test-admin-token").get("/environments").then().statusCode(200)
+                .extract().jsonPath();
+        String mine = "items.findAll { it.name == '" + env + "' }";
+        assertThat(all.getList(mine + ".project", String.class)).containsExactlyInAnyOrder(projectA, projectB);
+        String ofB = "items.find { it.name == '" + env + "' && it.project == '" + projectB + "' }";
+        assertThat(all.getString(ofB + ".current.id")).isEqualTo(env + "-4");
+        assertThat(all.getString(ofB + ".current.repositoryUrl")).isEqualTo(b);
+        assertThat(all.getString(ofB + ".lastVerified.project")).isEqualTo(projectB);
+
+        // a name two projects have is ambiguous: 400 listing them, for reads and for rollbacks
+        given().header("Authorization", "Bearer test-admin-token").get("/environments/" + env + "/releases").then().statusCode(400)
+                .body("projects", org.hamcrest.Matchers.containsInAnyOrder(projectA, projectB))
+                .body("error", equalTo("environment " + env + " exists in 2 projects: name one with ?project= or ?repository="));
+        given().header("Authorization", "Bearer test-admin-token").post("/environments/" + env + "/rollback").then().statusCode(400)
+                .body("projects", org.hamcrest.Matchers.containsInAnyOrder(projectA, projectB));
+        assertThat(outbox(EventTypes.ENVIRONMENT_ROLLBACK)).noneMatch(o -> o.event.contains("\"" + env + "\""));
+
+        // by project, or by either address of the repository
+        given().header("Authorization", "Bearer test-admin-token").queryParam("project", projectB)
+                .get("/environments/" + env + "/releases").then().statusCode(200)
+                .body("project", equalTo(projectB))
+                .body("items.id", contains(env + "-4", env + "-2"))
+                .body("items.repositoryUrl", contains(b, b))
+                .body("items.project", contains(projectB, projectB));
+        String ssh = b.replace("https://github.com/", "git@github.com:");
+        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", ssh)
+                .get("/environments/" + env + "/releases").then().statusCode(200).body("items.id", contains(env + "-4", env + "-2"));
+        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", a)
+                .get("/environments/" + env + "/releases").then().statusCode(200).body("items.id", contains(env + "-3", env + "-1"));
+
+        // a rollback of b restores b's previous commit, never a's
+        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", b)
+                .post("/environments/" + env + "/rollback").then().statusCode(202)
+                .body("project", equalTo(projectB)).body("releaseId", equalTo(env + "-2")).body("sha", equalTo(b1))
+                .body("repositoryUrl", equalTo(b));
+        JsonNode data = EventCodec.json().readTree(rollbackEventFor(env).getData().toBytes());
+        assertThat(data.path("project").asText()).isEqualTo(projectB);
+        assertThat(data.path("releaseId").asText()).isEqualTo(env + "-2");
+        // a's release cannot be named through b
+        given().header("Authorization", "Bearer test-admin-token").queryParam("project", projectB).contentType("application/json")
+                .body("{\"releaseId\": \"" + env + "-1\"}").post("/environments/" + env + "/rollback").then().statusCode(404)
+                .body("error", equalTo("environment " + env + " has no release " + env + "-1 in project " + projectB));
+    }
+
+    @Test
+    void aRunTakesTheProjectItsSettingsNameAndDeployIsToldIt() throws Exception {
+        String env = env("named");
+        String repo = "/repos/named-" + UUID.randomUUID();
+        var pushed = push(repo, "refs/heads/main", sha());
+        UUID run = UUID.fromString(pushed.header("ce-subject"));
+        analysis(run, 1, "APPROVE", "{\"project\":\"storefront\",\"shared\":true,\"environment\":\"" + env
+                + "\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}").then().statusCode(200);
+        var validated = validation(run, 1, true, "ok");
+        assertThat(state(run)).isEqualTo(RunState.DEPLOYING);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> Run.<Run> findById(run).project)).isEqualTo("storefront");
+
+        String request = validated.asString() + outbox(EventTypes.DEPLOYMENT_REQUESTED).stream().map(o -> o.event)
+                .filter(e -> e.contains(run.toString())).reduce("", String::concat);
+        assertThat(request).contains("\"project\":\"storefront\"");
+        JsonPath all = given().header("Authorization", "Bearer test-admin-token").get("/environments").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(all.getList("items.find { it.name == '" + env + "' && it.project == 'storefront' }.runs.deploying.id", String.class))
+                .containsExactly(run.toString());
+    }
+
     /** A run of the environment that passed analysis and validation: the first deploys, later ones queue. */
     private static UUID queuedRun(String env, String ref) {
-        var pushed = push("/repos/" + env, ref, sha()); // an environment belongs to its repository
+        return queuedRun(APP, env, ref);
+    }
+
+    private static UUID queuedRun(String repo, String env, String ref) {
+        var pushed = push(repo, ref, sha());
         UUID run = UUID.fromString(pushed.header("ce-subject"));
         analysis(run, 1, "APPROVE", "{\"environment\":\"" + env + "\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}")
                 .then().statusCode(200);
@@ -185,13 +271,20 @@ class EnvironmentsApiTest {
 
     /** A row of the release ledger as deploy writes it. */
     private static void ledger(String env, int number, String sha, String outcome, String restores, int step, int traffic) {
+        ledger(APP, env, number, sha, outcome, restores, step, traffic);
+    }
+
+    private static void ledger(String repo, String env, int number, String sha, String outcome, String restores, int step,
+            int traffic) {
         Instant now = Instant.now().plusSeconds(number);
         QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery("""
-                insert into releases (id, environment, number, namespace, run_id, attempt, sha, repository_url, strategy, mode,
-                    outcome, reason, objects, plan, created_at, finished_at, kind, restores, step, traffic_percent, health, verified_at)
-                values (:id, :env, :number, 'shop', :run, 1, :sha, '/repos/app', 'canary', 'CLUSTER', :outcome, :reason, '[]', '{}',
+                insert into releases (id, project, environment, number, namespace, run_id, attempt, sha, repository_url, strategy,
+                    mode, outcome, reason, objects, plan, created_at, finished_at, kind, restores, step, traffic_percent, health,
+                    verified_at)
+                values (:id, :project, :env, :number, 'shop', :run, 1, :sha, :repo, 'canary', 'CLUSTER', :outcome, :reason, '[]', '{}',
                     :created, :finished, :kind, :restores, :step, :traffic, 'healthy', :verified)""")
-                .setParameter("id", env + "-" + number).setParameter("env", env).setParameter("number", number)
+                .setParameter("id", env + "-" + number).setParameter("project", Projects.ofRepository(repo))
+                .setParameter("repo", repo).setParameter("env", env).setParameter("number", number)
                 .setParameter("run", restores == null ? UUID.randomUUID() : null).setParameter("sha", sha)
                 .setParameter("outcome", outcome).setParameter("reason", outcome == null ? null : "test " + outcome)
                 .setParameter("created", now).setParameter("finished", outcome == null ? null : now)

@@ -255,12 +255,40 @@ class PipelineIT {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    static Path examplePath() {
+    private static Path example;
+
+    /**
+     * A copy of examples/hello whose .sluice.yaml names one project: the tests push it from many repositories into one
+     * pipeline, and a namespace (shop) belongs to one project, so as separate repositories all but the first would be
+     * refused.
+     */
+    static synchronized Path examplePath() {
+        if (example != null) {
+            return example;
+        }
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null) {
             Path candidate = dir.resolve("examples/hello");
             if (Files.exists(candidate.resolve(".sluice.yaml"))) {
-                return candidate;
+                try {
+                    Path copy = Files.createTempDirectory("sluice-e2e-example");
+                    try (var files = Files.walk(candidate)) {
+                        for (Path f : (Iterable<Path>) files::iterator) {
+                            Path to = copy.resolve(candidate.relativize(f).toString());
+                            if (Files.isDirectory(f)) {
+                                Files.createDirectories(to);
+                            } else {
+                                Files.copy(f, to);
+                            }
+                        }
+                    }
+                    Files.writeString(copy.resolve(".sluice.yaml"), "project: pipeline-it\n"
+                            + Files.readString(candidate.resolve(".sluice.yaml")));
+                    example = copy;
+                    return copy;
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             }
             dir = dir.getParent();
         }

@@ -15,9 +15,10 @@ import org.hibernate.annotations.Immutable;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * A row of deploy's release ledger ({@code releases}, migrations V30/V31 in common), read-only: route shows what
+ * A row of deploy's release ledger ({@code releases}, migrations V30/V31/V32 in common), read-only: route shows what
  * runs where and checks a rollback's target, but only deploy writes releases. route cannot depend on deploy, so
- * this maps the columns it shows (not the objects or the plan) under an entity name of its own.
+ * this maps the columns it shows (not the objects or the plan) under an entity name of its own. An environment is
+ * a (project, name) pair.
  */
 @Entity(name = "EnvironmentRelease")
 @Table(name = "releases")
@@ -25,6 +26,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 public class EnvironmentRelease extends PanacheEntityBase {
     @Id
     public String id;
+    public String project;
     public String environment;
     public int number;
     public String namespace;
@@ -66,31 +68,46 @@ public class EnvironmentRelease extends PanacheEntityBase {
         return outcome == null;
     }
 
-    static List<EnvironmentRelease> of(String environment, int limit) {
-        return find("environment = ?1 order by number desc", environment).page(0, limit).list();
+    static List<EnvironmentRelease> of(String project, String environment, int limit) {
+        return find("project = ?1 and environment = ?2 order by number desc", project, environment).page(0, limit).list();
     }
 
-    static Optional<EnvironmentRelease> lastVerified(String environment) {
-        return find("environment = ?1 and outcome = 'VERIFIED' order by number desc", environment).firstResultOptional();
-    }
-
-    /** What the environment runs or is moving to: the newest release that is verified or still rolling out. */
-    static Optional<EnvironmentRelease> current(String environment) {
-        return find("environment = ?1 and (outcome is null or outcome = 'VERIFIED') order by number desc", environment)
+    static Optional<EnvironmentRelease> lastVerified(String project, String environment) {
+        return find("project = ?1 and environment = ?2 and outcome = 'VERIFIED' order by number desc", project, environment)
                 .firstResultOptional();
     }
 
-    static boolean rolloutInProgress(String environment) {
-        return count("environment = ?1 and outcome is null", environment) > 0;
+    /** What the environment runs or is moving to: the newest release that is verified or still rolling out. */
+    static Optional<EnvironmentRelease> current(String project, String environment) {
+        return find("project = ?1 and environment = ?2 and (outcome is null or outcome = 'VERIFIED') order by number desc",
+                project, environment).firstResultOptional();
+    }
+
+    static boolean rolloutInProgress(String project, String environment) {
+        return count("project = ?1 and environment = ?2 and outcome is null", project, environment) > 0;
     }
 
     /** The newest verified release before {@code current} with another commit: what a rollback restores by default. */
     static Optional<EnvironmentRelease> verifiedBefore(EnvironmentRelease current) {
-        return find("environment = ?1 and outcome = 'VERIFIED' and number < ?2 and sha <> ?3 order by number desc",
-                current.environment, current.number, current.sha).firstResultOptional();
+        return find("project = ?1 and environment = ?2 and outcome = 'VERIFIED' and number < ?3 and sha <> ?4 order by number desc",
+                current.project, current.environment, current.number, current.sha).firstResultOptional();
     }
 
-    static List<String> environments() {
-        return getEntityManager().createQuery("select distinct r.environment from EnvironmentRelease r", String.class).getResultList();
+    /** Every (project, environment) pair with a release, as two-element arrays. */
+    static List<Object[]> environments() {
+        return getEntityManager().createQuery("select distinct r.project, r.environment from EnvironmentRelease r", Object[].class)
+                .getResultList();
+    }
+
+    /** The projects with a release in an environment of this name, and those whose releases came from a repository. */
+    static List<String> projectsOf(String environment) {
+        return getEntityManager().createQuery("select distinct r.project from EnvironmentRelease r where r.environment = ?1",
+                String.class).setParameter(1, environment).getResultList();
+    }
+
+    static List<String> projectsOfRepository(String environment, String repositoryUrl) {
+        return getEntityManager().createQuery("select distinct r.project from EnvironmentRelease r where r.environment = ?1"
+                + " and r.repositoryUrl = ?2", String.class).setParameter(1, environment).setParameter(2, repositoryUrl)
+                .getResultList();
     }
 }

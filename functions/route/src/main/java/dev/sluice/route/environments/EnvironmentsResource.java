@@ -1,5 +1,6 @@
 package dev.sluice.route.environments;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -33,11 +34,14 @@ import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
+import dev.sluice.settings.Projects;
 
 /**
- * The environments API: what runs where ({@code GET /environments}), an environment's release ledger newest first
- * ({@code GET /environments/{env}/releases}), and a rollback ({@code POST /environments/{env}/rollback}), which
- * route only checks and hands to deploy as {@code dev.sluice.environment.rollback} through the outbox.
+ * The environments API: what runs where ({@code GET /environments}, one item per project and environment), an
+ * environment's release ledger newest first ({@code GET /environments/{env}/releases}), and a rollback
+ * ({@code POST /environments/{env}/rollback}), which route only checks and hands to deploy as
+ * {@code dev.sluice.environment.rollback} through the outbox. Environments belong to projects: {@code ?project=} or
+ * {@code ?repository=} says whose; it may be left out while one project alone has an environment of that name.
  */
 @Path("/environments")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,24 +54,32 @@ public class EnvironmentsResource {
     /** The data of dev.sluice.environment.rollback (deploy reads it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RollbackRequest(String environment, String releaseId, String by, String reason) {
+    public record RollbackRequest(String environment, String project, String releaseId, String by, String reason) {
+    }
+
+    /** The project a request addresses, or the answer refusing it. */
+    private record Addressed(String project, Response refused) {
     }
 
     @GET
     public Response list() {
         List<EnvironmentView> items = QuarkusTransaction.requiringNew().call(() -> {
-            TreeSet<String> names = new TreeSet<>(EnvironmentRelease.environments());
-            names.addAll(Run.getEntityManager()
-                    .createQuery("select distinct r.environment from Run r where r.environment is not null", String.class)
-                    .getResultList());
-            return names.stream().map(this::view).toList();
+            TreeSet<List<String>> pairs = new TreeSet<>(Comparator.<List<String>, String> comparing(p -> p.get(1))
+                    .thenComparing(p -> p.get(0)));
+            EnvironmentRelease.environments().forEach(p -> pairs.add(List.of((String) p[0], (String) p[1])));
+            Run.getEntityManager()
+                    .createQuery("select distinct r.project, r.environment from Run r where r.environment is not null"
+                            + " and r.project is not null", Object[].class)
+                    .getResultList().forEach(p -> pairs.add(List.of((String) p[0], (String) p[1])));
+            return pairs.stream().map(p -> view(p.get(0), p.get(1))).toList();
         });
         return Response.ok(Map.of("items", items)).build();
     }
 
     @GET
     @Path("{env}/releases")
-    public Response releases(@PathParam("env") String env, @QueryParam("limit") @DefaultValue("50") String limitParam) {
+    public Response releases(@PathParam("env") String env, @QueryParam("limit") @DefaultValue("50") String limitParam,
+            @QueryParam("project") String project, @QueryParam("repository") String repository) {
         int limit;
         try {
             limit = Integer.parseInt(limitParam);
@@ -77,18 +89,24 @@ public class EnvironmentsResource {
         if (limit < 1 || limit > 500) {
             return ErrorBody.response(400, "limit must be from 1 to 500");
         }
-        List<ReleaseView> items = QuarkusTransaction.requiringNew()
-                .call(() -> EnvironmentRelease.of(env, limit).stream().map(ReleaseView::of).toList());
-        if (items.isEmpty() && !known(env)) {
-            return ErrorBody.response(404, "no environment " + env + ": no release and no run names it");
+        Addressed addressed = address(env, project, repository);
+        if (addressed.refused() != null) {
+            return addressed.refused();
         }
-        return Response.ok(Map.of("environment", env, "items", items)).build();
+        String owner = addressed.project();
+        List<ReleaseView> items = QuarkusTransaction.requiringNew()
+                .call(() -> EnvironmentRelease.of(owner, env, limit).stream().map(ReleaseView::of).toList());
+        if (items.isEmpty() && !known(owner, env)) {
+            return ErrorBody.response(404, "no environment " + env + " in project " + owner + ": no release and no run names it");
+        }
+        return Response.ok(Map.of("environment", env, "project", owner, "items", items)).build();
     }
 
     @POST
     @Path("{env}/rollback")
     @Consumes("*/*")
-    public Response rollback(@PathParam("env") String env, String body) {
+    public Response rollback(@PathParam("env") String env, @QueryParam("project") String project,
+            @QueryParam("repository") String repository, String body) {
         String releaseId = null;
         String by = null;
         String reason = null;
@@ -105,36 +123,43 @@ public class EnvironmentsResource {
                 return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());
             }
         }
-        RollbackRequest request = new RollbackRequest(env, releaseId, by, reason);
+        Addressed addressed = address(env, project, repository);
+        if (addressed.refused() != null) {
+            return addressed.refused();
+        }
+        String owner = addressed.project();
+        RollbackRequest request = new RollbackRequest(env, owner, releaseId, by, reason);
         Response answer = QuarkusTransaction.requiringNew().call(() -> {
             EnvironmentRelease target;
             if (request.releaseId() != null) {
                 target = EnvironmentRelease.findById(request.releaseId());
-                if (target == null || !target.environment.equals(env)) {
-                    return ErrorBody.response(404, "environment " + env + " has no release " + request.releaseId());
+                if (target == null || !target.environment.equals(env) || !target.project.equals(owner)) {
+                    return ErrorBody.response(404, "environment " + env + " has no release " + request.releaseId()
+                            + " in project " + owner);
                 }
                 if (target.verifiedAt == null) {
                     return ErrorBody.response(409, "release " + target.id + " was never verified ("
                             + (target.inProgress() ? "IN_PROGRESS" : target.outcome) + "): only a verified release can be restored");
                 }
             } else {
-                EnvironmentRelease current = EnvironmentRelease.lastVerified(env).orElse(null);
+                EnvironmentRelease current = EnvironmentRelease.lastVerified(owner, env).orElse(null);
                 if (current == null) {
-                    return ErrorBody.response(EnvironmentRelease.of(env, 1).isEmpty() ? 404 : 409,
+                    return ErrorBody.response(EnvironmentRelease.of(owner, env, 1).isEmpty() ? 404 : 409,
                             "environment " + env + " has no verified release to roll back to");
                 }
                 // While a rollout is in progress the last verified release is what runs: restoring it aborts the rollout.
-                target = EnvironmentRelease.rolloutInProgress(env) ? current : EnvironmentRelease.verifiedBefore(current).orElse(null);
+                target = EnvironmentRelease.rolloutInProgress(owner, env) ? current
+                        : EnvironmentRelease.verifiedBefore(current).orElse(null);
                 if (target == null) {
                     return ErrorBody.response(409, "environment " + env + " has no verified release before " + current.id
                             + " with another commit to roll back to");
                 }
             }
             CloudEvent event = EventCodec.event(EventTypes.ENVIRONMENT_ROLLBACK, RunOrchestrator.FUNCTION, (UUID) null,
-                    new RollbackRequest(env, target.id, request.by(), request.reason()));
+                    new RollbackRequest(env, owner, target.id, request.by(), request.reason()));
             OutboxEvent.add(event);
-            return Response.accepted(Map.of("environment", env, "releaseId", target.id, "sha", target.sha,
-                    "event", Map.of("type", event.getType(), "id", event.getId()))).build();
+            return Response.accepted(Map.of("environment", env, "project", owner, "releaseId", target.id, "sha", target.sha,
+                    "repositoryUrl", target.repositoryUrl, "event", Map.of("type", event.getType(), "id", event.getId()))).build();
         });
         if (answer.getStatus() == 202) {
             relay.wake();
@@ -142,25 +167,55 @@ public class EnvironmentsResource {
         return answer;
     }
 
-    private EnvironmentView view(String env) {
-        EnvironmentRelease current = EnvironmentRelease.current(env).orElse(null);
-        EnvironmentRelease verified = EnvironmentRelease.lastVerified(env).orElse(null);
-        List<Run> runs = Run.list("environment = ?1 and state in ?2 order by createdAt", env,
+    private EnvironmentView view(String project, String env) {
+        EnvironmentRelease current = EnvironmentRelease.current(project, env).orElse(null);
+        EnvironmentRelease verified = EnvironmentRelease.lastVerified(project, env).orElse(null);
+        List<Run> runs = Run.list("project = ?1 and environment = ?2 and state in ?3 order by createdAt", project, env,
                 List.of(RunState.QUEUED, RunState.DEPLOYING));
         String namespace = current != null ? current.namespace
                 : runs.stream().map(r -> r.namespace).filter(n -> n != null).findFirst().orElse(null);
-        return new EnvironmentView(env, namespace, ReleaseView.of(current), ReleaseView.of(verified), new EnvironmentView.Runs(
+        return new EnvironmentView(project, env, namespace, ReleaseView.of(current), ReleaseView.of(verified), new EnvironmentView.Runs(
                 runs.stream().filter(r -> r.state == RunState.DEPLOYING).map(EnvironmentsResource::ref).toList(),
                 runs.stream().filter(r -> r.state == RunState.QUEUED).map(EnvironmentsResource::ref).toList()),
-                breaker.status(env));
+                breaker.status(project, env));
+    }
+
+    /**
+     * Whose environment a request means: {@code project} as given; {@code repository} (a URL or the project it makes)
+     * matched against the projects with that environment; neither: the only project with it, and a 400 listing them
+     * when there are several.
+     */
+    private static Addressed address(String env, String project, String repository) {
+        if (project != null && !project.isBlank()) {
+            return new Addressed(project, null);
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            TreeSet<String> candidates = new TreeSet<>(EnvironmentRelease.projectsOf(env));
+            candidates.addAll(Run.getEntityManager().createQuery("select distinct r.project from Run r where r.environment = ?1"
+                    + " and r.project is not null", String.class).setParameter(1, env).getResultList());
+            if (repository != null && !repository.isBlank()) {
+                String own = Projects.ofRepository(repository);
+                if (candidates.contains(own)) {
+                    return new Addressed(own, null);
+                }
+                List<String> named = EnvironmentRelease.projectsOfRepository(env, repository);
+                return new Addressed(named.size() == 1 ? named.get(0) : own, null);
+            }
+            if (candidates.size() > 1) {
+                return new Addressed(null, ErrorBody.response(400, "environment " + env + " exists in " + candidates.size()
+                        + " projects: name one with ?project= or ?repository=", Map.of("projects", List.copyOf(candidates))));
+            }
+            return new Addressed(candidates.isEmpty() ? null : candidates.first(), candidates.isEmpty()
+                    ? ErrorBody.response(404, "no environment " + env + ": no release and no run names it") : null);
+        });
     }
 
     private static EnvironmentView.RunRef ref(Run r) {
         return new EnvironmentView.RunRef(r.id, r.ref, r.afterSha, r.createdAt);
     }
 
-    private static boolean known(String env) {
-        return QuarkusTransaction.requiringNew().call(() -> Run.count("environment = ?1", env) > 0);
+    private static boolean known(String project, String env) {
+        return QuarkusTransaction.requiringNew().call(() -> Run.count("project = ?1 and environment = ?2", project, env) > 0);
     }
 
     private static String text(JsonNode json, String field) {

@@ -11,12 +11,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sluice.events.EventCodec;
 
 /**
- * A release as the environment API shows it; {@code outcome} is IN_PROGRESS while it rolls out. {@code revisions}
+ * A release as the environment API shows it, with the project and the repository it came from; {@code outcome} is IN_PROGRESS while it rolls out. {@code revisions}
  * ({@code [{namespace, service, revision, previous}]}) and {@code steps} ({@code [{step, percent, at, health}]}) are
  * deploy's JSON columns as it wrote them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ReleaseView(String id, int number, String kind, String namespace, UUID runId, String sha, String strategy,
+public record ReleaseView(String id, String project, String repositoryUrl, int number, String kind, String namespace, UUID runId, String sha, String strategy,
         String mode, String outcome, String reason, Integer step, Integer trafficPercent, String health, String restores,
         String requestedBy, JsonNode revisions, JsonNode steps, Instant createdAt, Instant finishedAt, Instant verifiedAt,
         Instant rolledBackAt) {
@@ -26,7 +26,7 @@ public record ReleaseView(String id, int number, String kind, String namespace, 
             return null;
         }
         boolean rolling = r.inProgress();
-        return new ReleaseView(r.id, r.number, r.kind, r.namespace, r.runId, r.sha, r.strategy, r.mode,
+        return new ReleaseView(r.id, r.project, r.repositoryUrl, r.number, r.kind, r.namespace, r.runId, r.sha, r.strategy, r.mode,
                 rolling ? "IN_PROGRESS" : r.outcome, r.reason, rolling ? r.step : null, rolling ? r.trafficPercent : null,
                 r.health, r.restores, r.requestedBy, parse(r.revisions), parse(r.steps), r.createdAt, r.finishedAt,
                 r.verifiedAt, r.rolledBackAt);

@@ -124,6 +124,7 @@ public class RunOrchestrator {
         if (s != null) {
             run.settingsJson = json(s);
             run.environment = s.environment();
+            run.project = dev.sluice.settings.Projects.of(s.project(), run.repositoryUrl);
             run.namespace = s.namespace();
             run.strategy = s.strategy();
             run.approval = s.approval();
@@ -398,13 +399,13 @@ public class RunOrchestrator {
     }
 
     /**
-     * The field that says whose an environment is: two repositories that both name an environment {@code production}
-     * have two queues and two histories.
+     * The field that says whose an environment is (its project: {@code .sluice.yaml}'s {@code project:}, else the
+     * repository's own): two repositories that both name an environment {@code production} have two queues.
      */
-    static final String OWNER = "repositoryUrl";
+    static final String OWNER = "project";
 
     private List<CloudEvent> startNext(Run run, Cause cause) {
-        return startNext(run.repositoryUrl, run.environment, cause);
+        return startNext(ownerOf(run), run.environment, cause);
     }
 
     /**
@@ -456,8 +457,9 @@ public class RunOrchestrator {
      * was not older than any push of its ref when it arrived.
      */
     private String olderThanVerified(Run next) {
-        List<Run> verified = Run.<Run> find("environment = ?1 and " + OWNER + " = ?2 and ref = ?3 and state = ?4 and afterSha <> ?5 "
-                + "order by updatedAt desc", next.environment, ownerOf(next), next.ref, RunState.SUCCEEDED, next.afterSha)
+        List<Run> verified = Run.<Run> find("environment = ?1 and " + OWNER + " = ?2 and repositoryUrl = ?3 and ref = ?4 and state = ?5 "
+                + "and afterSha <> ?6 order by updatedAt desc", next.environment, ownerOf(next), next.repositoryUrl, next.ref,
+                RunState.SUCCEEDED, next.afterSha)
                 .page(0, 20).list();
         if (verified.isEmpty()) {
             return null;
@@ -476,7 +478,7 @@ public class RunOrchestrator {
     }
 
     private static String ownerOf(Run run) {
-        return run.repositoryUrl;
+        return run.project;
     }
 
     /** A transaction-scoped advisory lock: held until the caller's transaction ends. */
@@ -504,7 +506,7 @@ public class RunOrchestrator {
                     new Payloads.ValidationRequested(run.id, run.attempt, run.repositoryUrl, run.afterSha, run.environment, run.namespace));
             case DEPLOYING -> EventCodec.event(EventTypes.DEPLOYMENT_REQUESTED, FUNCTION, run.id,
                     new Payloads.DeploymentRequested(run.id, run.attempt, run.repositoryUrl, run.environment, run.namespace,
-                            run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null));
+                            run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null, run.project));
             default -> throw new IllegalStateException("no request for a run in " + run.state);
         };
     }

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.secrets;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -7,8 +7,10 @@ import java.util.regex.Pattern;
  * The kinds of secret the scanner knows: provider tokens by their documented shape, and high-entropy values
  * assigned to names like password, secret or token. {@code group} is the part of a match that is the secret
  * (what the fingerprint hashes and the entropy check reads); {@code minEntropy} is in bits per character.
+ * In common because analyze's scanner and deploy's ledger (which stores flagged env literals as fingerprints) must
+ * agree on what a credential is.
  */
-enum SecretKind {
+public enum SecretKind {
     PRIVATE_KEY("private-key", "private key",
             "-----BEGIN[ A-Z0-9_-]{0,100}?PRIVATE KEY(?: BLOCK)?-----", 0, 0),
     AWS_ACCESS_KEY_ID("aws-access-key-id", "AWS access key id",
@@ -61,11 +63,11 @@ enum SecretKind {
                 + "|auth[_-]?key|private[_-]?key|credentials?|creds|auth(?![a-z]))(?:[_.-][\\w.-]*|(?-i:[A-Z])[\\w-]*)?";
     }
 
-    final String id;
-    final String label;
-    final List<Pattern> patterns;
-    final int group;
-    final double minEntropy;
+    public final String id;
+    public final String label;
+    public final List<Pattern> patterns;
+    public final int group;
+    public final double minEntropy;
 
     /** Lower-case words one of which a line must hold before a kind's pattern is tried: most lines hold none. */
     private static final java.util.Map<SecretKind, List<String>> KEYWORDS = new java.util.EnumMap<>(SecretKind.class);
@@ -107,7 +109,7 @@ enum SecretKind {
      * Whether an added line is worth reading as text: it holds a keyword of some kind (any case), the allow marker,
      * or starts a merge conflict marker. Runs on the raw bytes, so the lines of a whole tree cost no strings.
      */
-    static boolean mentionedIn(byte[] b, int from, int to) {
+    public static boolean mentionedIn(byte[] b, int from, int to) {
         if (to - from >= 7 && (b[from] == '<' || b[from] == '>')) {
             int i = from + 1;
             while (i < from + 7 && b[i] == b[from]) {
@@ -145,7 +147,7 @@ enum SecretKind {
         return true;
     }
 
-    boolean mayMatch(String lowerCaseLine) {
+    public boolean mayMatch(String lowerCaseLine) {
         for (String k : KEYWORDS.get(this)) {
             if (lowerCaseLine.contains(k)) {
                 return true;
@@ -167,7 +169,7 @@ enum SecretKind {
         this.minEntropy = minEntropy;
     }
 
-    static String label(String id) {
+    public static String label(String id) {
         for (SecretKind k : values()) {
             if (k.id.equals(id)) {
                 return k.label;
