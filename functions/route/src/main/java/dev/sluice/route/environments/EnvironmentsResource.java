@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
@@ -31,6 +33,7 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
+import dev.sluice.route.security.ApiRoles;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
 
@@ -46,6 +49,8 @@ public class EnvironmentsResource {
     OutboxRelay relay;
     @Inject
     CircuitBreaker breaker;
+    @Inject
+    SecurityIdentity identity;
 
     /** The data of dev.sluice.environment.rollback (deploy reads it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -54,6 +59,7 @@ public class EnvironmentsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     public Response list() {
         List<EnvironmentView> items = QuarkusTransaction.requiringNew().call(() -> {
             TreeSet<String> names = new TreeSet<>(EnvironmentRelease.environments());
@@ -66,6 +72,7 @@ public class EnvironmentsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{env}/releases")
     public Response releases(@PathParam("env") String env, @QueryParam("limit") @DefaultValue("50") String limitParam) {
         int limit;
@@ -86,20 +93,21 @@ public class EnvironmentsResource {
     }
 
     @POST
+    @RolesAllowed({ ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{env}/rollback")
     @Consumes("*/*")
     public Response rollback(@PathParam("env") String env, String body) {
         String releaseId = null;
-        String by = null;
+        // who rolls back is the authenticated principal, never a name in the body
+        String by = identity.getPrincipal().getName();
         String reason = null;
         if (body != null && !body.isBlank()) {
             try {
                 JsonNode json = EventCodec.json().readTree(body);
                 if (!json.isObject()) {
-                    return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"by\": \"...\", \"reason\": \"...\"}");
+                    return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"reason\": \"...\"}");
                 }
                 releaseId = text(json, "releaseId");
-                by = text(json, "by");
                 reason = text(json, "reason");
             } catch (JsonProcessingException e) {
                 return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());
