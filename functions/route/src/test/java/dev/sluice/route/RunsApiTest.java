@@ -33,6 +33,24 @@ class RunsApiTest {
     }
 
     @Test
+    void runsAreFoundByTheRepositorysNameAsWellAsByItsUrl() {
+        String name = "team/" + UUID.randomUUID();
+        String url = "https://git.example/" + name + ".git";
+        given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", "dev.sluice.push").header("ce-source", "/test")
+                .body("{\"repository\":{\"url\":\"" + url + "\",\"name\":\"" + name + "\"},\"ref\":\"refs/heads/main\",\"after\":\""
+                        + sha() + "\"}")
+                .post("/").then().statusCode(200);
+        UUID other = startRun("https://git.example/" + UUID.randomUUID() + ".git", "refs/heads/main");
+        api().queryParam("repository", name).get("/runs").then().statusCode(200).body("total", is(1))
+                .body("items[0].repository", is(url)).body("items[0].repositoryName", is(name));
+        api().queryParam("repository", url).get("/runs").then().statusCode(200).body("total", is(1))
+                .body("items[0].repositoryName", is(name));
+        api().queryParam("repository", "team/nothing-" + UUID.randomUUID()).get("/runs").then().statusCode(200).body("total", is(0));
+        api().queryParam("repository", name).get("/runs").then().body("items.id", not(hasItem(other.toString())));
+    }
+
+    @Test
     void badFiltersAndIdsGet400AndUnknownRuns404WithJson() {
         api().queryParam("state", "SLEEPING").get("/runs").then().statusCode(400).body("error", containsString("SLEEPING"))
                 .body("states", hasItem("QUEUED"));
