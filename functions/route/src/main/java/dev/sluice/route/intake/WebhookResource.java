@@ -155,8 +155,12 @@ public class WebhookResource {
         }
         String base = eventId("bitbucket", delivery);
         Started started = new Started();
-        for (int i = 0; i < pushes.size(); i++) {
-            start("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i), started);
+        try {
+            for (int i = 0; i < pushes.size(); i++) {
+                start("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i), started);
+            }
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage(), Map.of("runs", started.runs));
         }
         return started.answer(body("accepted", true));
     }
@@ -170,7 +174,11 @@ public class WebhookResource {
         }
         String id = eventId(name, delivery);
         Started started = new Started();
-        start(name, id, push, started);
+        try {
+            start(name, id, push, started);
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage());
+        }
         return started.answer(body("accepted", true, "eventId", id));
     }
 
@@ -236,6 +244,11 @@ public class WebhookResource {
                 started.runs.add(run);
                 return;
             } catch (RuntimeException e) {
+                for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                    if (c instanceof BadEventException bad) {
+                        throw bad; // route refused the push: a 400 for the caller
+                    }
+                }
                 if (!EventDispatcher.isConflict(e) || attempt >= 5) {
                     throw e;
                 }
@@ -251,6 +264,14 @@ public class WebhookResource {
                 before == null ? new Object[] { push.repository().url(), push.ref(), push.after() }
                         : new Object[] { push.repository().url(), push.ref(), push.after(), before })
                 .firstResult();
+        if (earlier == null && InboxEntry.find(RunOrchestrator.FUNCTION, event.getSource().toString(), event.getId()) != null) {
+            // this very delivery was handled before: name what it started
+            earlier = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and causeEventId = ?3", push.repository().url(), push.ref(),
+                    event.getId()).firstResult();
+            if (earlier == null) {
+                return body("skip", true, "ref", push.ref(), "eventId", event.getId(), "reason", "this delivery was handled before and started no run");
+            }
+        }
         if (earlier != null) {
             Map<String, Object> run = runBody(earlier, event.getId());
             run.put("replay", true);
