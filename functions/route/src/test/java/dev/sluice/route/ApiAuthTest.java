@@ -16,6 +16,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
+import dev.sluice.events.EventTypes;
 import dev.sluice.run.RunState;
 import dev.sluice.testing.PostgresTestResource;
 
@@ -141,6 +142,14 @@ class ApiAuthTest {
         UUID cancelled = awaitingApproval();
         api().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
         api().get("/runs/" + cancelled).then().body("transitions.find { it.to == 'CANCELLED' }.actor", is("admin-token"));
+
+        // a command sent as an event names its sender, whatever "by" its data claims; a deployment result names deploy
+        UUID byEvent = awaitingApproval();
+        result(EventTypes.RUN_APPROVE, "{\"runId\":\"" + byEvent + "\",\"by\":\"admin\"}").then().statusCode(200);
+        deployment(byEvent, 1, "VERIFIED").then().statusCode(200);
+        api().get("/runs/" + byEvent).then().body("state", is("SUCCEEDED"))
+                .body("transitions.find { it.to == 'QUEUED' }.actor", is("event /test/stage"))
+                .body("transitions.find { it.to == 'SUCCEEDED' }.actor", is("deploy"));
     }
 
     @Test
