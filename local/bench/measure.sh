@@ -23,6 +23,7 @@ until curl -fs "http://127.0.0.1:$PORT/q/health/ready" > /dev/null 2>&1; do
 done
 T1=$(now_ms)
 echo "start-up to ready: $((T1 - T0)) ms"
+TOKEN=$(cat "$WORK/data/admin-token")
 
 REPO="$WORK/hello"
 cp -r examples/hello "$REPO"
@@ -31,7 +32,7 @@ git -C "$REPO" -c user.name=bench -c user.email=bench@sluice.dev add -A
 git -C "$REPO" -c user.name=bench -c user.email=bench@sluice.dev commit -q -m "the example"
 
 state_of() { # sha -> final state or empty
-  curl -fs "http://127.0.0.1:$PORT/runs?repository=$REPO&size=200" | python3 -c '
+  curl -fs -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/runs?repository=$REPO&size=200" | python3 -c '
 import json, sys
 sha = sys.argv[1]
 for r in json.load(sys.stdin)["items"]:

@@ -170,7 +170,8 @@ public class EventDispatcher {
         return null;
     }
 
-    static boolean isConflict(Throwable t) {
+    /** A write that lost to a concurrent one and may simply be tried again. */
+    public static boolean isConflict(Throwable t) {
         if (find(t, OptimisticLockException.class) != null || find(t, StaleStateException.class) != null
                 || find(t, ConstraintViolationException.class) != null) {
             return true;

@@ -36,6 +36,9 @@ public class RunTransition extends PanacheEntityBase {
     public String causeEventId;
     @Column(name = "cause_type")
     public String causeType;
+    /** Who made it happen: an API principal, a stage's function, or "route" (V7__transition_actor.sql). */
+    @Column(length = 500)
+    public String actor;
     @Column(nullable = false)
     public Instant at;
 

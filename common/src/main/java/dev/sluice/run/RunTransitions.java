@@ -8,6 +8,8 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.jboss.logging.Logger;
 
+import dev.sluice.events.EventTypes;
+
 /** Applies a transition the table allows, or records the refusal. The only code that changes {@link Run#state}. */
 public final class RunTransitions {
     private RunTransitions() {
@@ -16,12 +18,38 @@ public final class RunTransitions {
     /** Progress lines, one per transition: what a person watching the local pipeline reads. */
     private static final Logger PROGRESS = Logger.getLogger("sluice.run");
 
-    /** The event (or API call) that caused a transition. */
-    public record Cause(String eventId, String eventType) {
+    /**
+     * The event (or API call) that caused a transition, and who acted: the authenticated principal for an API call, the
+     * stage's function for a stage result; null means route decided by itself (a push, a tick, a timeout).
+     */
+    public record Cause(String eventId, String eventType, String actor) {
+        public Cause(String eventId, String eventType) {
+            this(eventId, eventType, null);
+        }
+
         public static Cause of(io.cloudevents.CloudEvent e) {
-            return new Cause(e.getId(), e.getType());
+            return new Cause(e.getId(), e.getType(), actorOf(e));
+        }
+
+        /** A stage result names the function that sent it; a run command sent as an event names its source. */
+        static String actorOf(io.cloudevents.CloudEvent e) {
+            String type = e.getType();
+            String source = e.getSource() == null ? null : e.getSource().toString();
+            if (type.startsWith("dev.sluice.run.")) {
+                return "event " + source;
+            }
+            return switch (type) {
+                case EventTypes.ANALYSIS_COMPLETED -> "analyze";
+                case EventTypes.VALIDATION_COMPLETED -> "validate";
+                case EventTypes.DEPLOYMENT_PROGRESSED, EventTypes.DEPLOYMENT_COMPLETED -> "deploy";
+                case EventTypes.STEP_FAILED -> source != null && source.startsWith("/sluice/") ? source.substring(8).split("/")[0] : source;
+                default -> null;
+            };
         }
     }
+
+    /** The actor of a transition route made by itself. */
+    public static final String ROUTE = "route";
 
     /** The longest reason a column holds (runs.state_reason, run_transitions.reason, run_events.detail). */
     static final int REASON_LENGTH = 4000;
@@ -72,12 +100,17 @@ public final class RunTransitions {
         t.reason = reason;
         t.causeEventId = cause.eventId();
         t.causeType = cause.eventType();
+        t.actor = fitActor(cause.actor() == null ? ROUTE : cause.actor());
         t.at = run.updatedAt;
         t.persist();
         String line = String.format("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8),
                 run.ref.replaceFirst("^refs/(heads|tags)/", ""), run.shortSha(), from == null ? "(new)" : from, to,
                 reason == null ? "" : " (" + (reason.length() > 300 ? reason.substring(0, 297) + "..." : reason) + ")");
         afterCommit(line);
+    }
+
+    private static String fitActor(String actor) {
+        return actor.length() <= 500 ? actor : actor.substring(0, 500);
     }
 
     private static final Object PROGRESS_LINES = new Object();

@@ -20,11 +20,13 @@ import dev.sluice.events.EventCodec;
  * stopped after Quarkus has stopped, on a normal exit and on SIGTERM/SIGINT alike.
  *
  * <p>Data directory: system property {@code sluice.local.data-dir}, else env {@code SLUICE_LOCAL_DATA_DIR},
- * else {@code .sluice-data} in the working directory.
+ * else {@code .sluice-data} in the working directory. The API's admin token is {@code <data dir>/admin-token}.
  */
 @QuarkusMain
 public class LocalPipeline implements QuarkusApplication {
     public static final String DATA_DIR = "sluice.local.data-dir";
+    /** route's static admin token for the API (see {@link AdminToken}). */
+    static final String ADMIN_TOKEN = "sluice.api.admin-token";
 
     private static volatile LocalDatabase database;
 
@@ -34,6 +36,14 @@ public class LocalPipeline implements QuarkusApplication {
             database = LocalDatabase.start(dataDir);
         } catch (IOException | RuntimeException e) {
             System.err.println("cannot start the embedded PostgreSQL in " + dataDir.resolve("postgres") + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        try {
+            System.setProperty(ADMIN_TOKEN, AdminToken.loadOrCreate(dataDir));
+        } catch (IOException e) {
+            System.err.println("cannot read or write the API admin token " + dataDir.resolve(AdminToken.FILE) + ": " + e.getMessage());
+            stopDatabase();
             System.exit(1);
             return;
         }
@@ -57,8 +67,9 @@ public class LocalPipeline implements QuarkusApplication {
         var config = ConfigProvider.getConfig();
         String base = "http://127.0.0.1:" + config.getValue("quarkus.http.port", Integer.class);
         long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs, data %s%n", startedMs, base, base,
-                config.getValue(DATA_DIR, String.class));
+        String dataDir = config.getValue(DATA_DIR, String.class);
+        System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs (Authorization: Bearer %s, kept in %s), data %s%n",
+                startedMs, base, base, config.getValue(ADMIN_TOKEN, String.class), Path.of(dataDir).resolve(AdminToken.FILE), dataDir);
         Quarkus.waitForExit();
         return 0;
     }

@@ -62,7 +62,7 @@ class EventProofTest {
         assertThat(state(run)).isEqualTo(ANALYZING);
         assertThat(path(run)).containsExactly(RECEIVED, ANALYZING);
         assertThat(refusals(run)).isEqualTo(2);
-        given().get("/runs/" + run).then().body("events.detail", hasItem(containsString("unproven event from /sluice/analyze")));
+        api().get("/runs/" + run).then().body("events.detail", hasItem(containsString("unproven event from /sluice/analyze")));
 
         // the same result, signed as analyze signs it, moves the run
         result(EventTypes.ANALYSIS_COMPLETED, data).then().statusCode(200).header("ce-type", EventTypes.VALIDATION_REQUESTED)

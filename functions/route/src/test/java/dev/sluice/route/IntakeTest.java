@@ -196,7 +196,7 @@ class IntakeTest {
         binary(EventTypes.DEPLOYMENT_PROGRESSED, UUID.randomUUID().toString(), "{" + id + ",\"attempt\":1}")
                 .then().statusCode(400).body("error", containsString("missing releaseId, step, trafficPercent"));
         assertThat(run(run).state).isEqualTo(RunState.ANALYZING);
-        given().get("/runs/" + run).then().body("events.size()", is(0));
+        api().get("/runs/" + run).then().body("events.size()", is(0));
     }
 
     @Test

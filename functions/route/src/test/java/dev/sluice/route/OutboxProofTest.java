@@ -44,7 +44,7 @@ class OutboxProofTest {
     @Test
     void anEventTheApiEmitsReachesTheBrokerSignedByRouteWithTheSinkToken() throws Exception {
         UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
-        given().post("/runs/" + run + "/cancel").then().statusCode(200);
+        api().post("/runs/" + run + "/cancel").then().statusCode(200);
 
         JsonNode finished = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

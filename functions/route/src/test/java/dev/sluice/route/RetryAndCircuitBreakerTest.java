@@ -31,7 +31,7 @@ class RetryAndCircuitBreakerTest {
         UUID first = lastRun(repo);
         finishDeployment(first, env, "ROLLED_BACK");
 
-        var created = given().contentType("application/json").body("{\"by\":\"lee\",\"reason\":\"the registry was down\"}")
+        var created = api().contentType("application/json").body("{\"by\":\"lee\",\"reason\":\"the registry was down\"}")
                 .post("/runs/" + first + "/retry").then().statusCode(201)
                 .body("retryOf", is(first.toString())).body("sha", is(sha)).body("ref", is("refs/heads/main"))
                 .body("state", is("ANALYZING")).extract();
@@ -39,9 +39,10 @@ class RetryAndCircuitBreakerTest {
         assertThat(created.header("Location")).endsWith("/runs/" + retry);
         assertThat(outbox(EventTypes.ANALYSIS_REQUESTED)).anyMatch(o -> o.event.contains(retry.toString()));
         assertThat(run(retry).stateReason).isEqualTo("analysis requested");
-        given().get("/runs/" + retry).then().body("transitions[0].reason", containsString("retry of run " + first))
-                .body("transitions[0].reason", containsString("by lee: the registry was down"));
-        given().get("/runs/" + first).then().body("state", is("ROLLED_BACK"))
+        api().get("/runs/" + retry).then().body("transitions[0].reason", containsString("retry of run " + first))
+                .body("transitions[0].reason", containsString("by admin-token: the registry was down"))
+                .body("transitions[0].actor", is("admin-token"));
+        api().get("/runs/" + first).then().body("state", is("ROLLED_BACK"))
                 .body("events.detail", hasItem(containsString("retried as run " + retry)));
 
         analysis(retry, 1, "APPROVE", env).then().statusCode(200);
@@ -61,40 +62,40 @@ class RetryAndCircuitBreakerTest {
     void aRetryIsRefusedForARunningSucceededOrRejectedRunAndWhenANewerRunOfTheRefExists() {
         String env = settings("refuse-" + UUID.randomUUID());
         UUID running = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
-        given().post("/runs/" + running + "/retry").then().statusCode(409)
+        api().post("/runs/" + running + "/retry").then().statusCode(409)
                 .body("error", containsString("only a finished run can be retried")).body("run.state", is("ANALYZING"));
 
         UUID succeeded = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
         finishDeployment(succeeded, env, "VERIFIED");
-        given().post("/runs/" + succeeded + "/retry").then().statusCode(409).body("error", containsString("nothing to retry"));
+        api().post("/runs/" + succeeded + "/retry").then().statusCode(409).body("error", containsString("nothing to retry"));
 
         UUID rejected = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
         analysis(rejected, 1, "REJECT", env);
-        given().post("/runs/" + rejected + "/retry").then().statusCode(409).body("error", containsString("push a fix"));
+        api().post("/runs/" + rejected + "/retry").then().statusCode(409).body("error", containsString("push a fix"));
 
         String repo = "/repos/" + UUID.randomUUID();
         UUID old = startRun(repo, "refs/heads/main");
-        given().post("/runs/" + old + "/cancel").then().statusCode(200);
+        api().post("/runs/" + old + "/cancel").then().statusCode(200);
         UUID newer = startRun(repo, "refs/heads/main");
-        given().post("/runs/" + old + "/retry").then().statusCode(409)
+        api().post("/runs/" + old + "/retry").then().statusCode(409)
                 .body("error", containsString("run " + newer + " ")).body("error", containsString("retry that run instead"));
         // retrying the same run twice: the first retry is the newer run
-        given().post("/runs/" + newer + "/cancel").then().statusCode(200);
-        given().post("/runs/" + newer + "/retry").then().statusCode(201);
-        given().post("/runs/" + newer + "/retry").then().statusCode(409).body("error", containsString("came after it"));
-        given().get("/runs/" + newer).then().body("events.detail", hasItem(containsString("retry refused")));
+        api().post("/runs/" + newer + "/cancel").then().statusCode(200);
+        api().post("/runs/" + newer + "/retry").then().statusCode(201);
+        api().post("/runs/" + newer + "/retry").then().statusCode(409).body("error", containsString("came after it"));
+        api().get("/runs/" + newer).then().body("events.detail", hasItem(containsString("retry refused")));
     }
 
     @Test
     void aRetryWithABadIdOrBodyGets400AndAnUnknownRun404() {
         long before = runCount();
-        given().post("/runs/nope/retry").then().statusCode(400).body("error", containsString("not a run id"));
-        given().post("/runs/" + UUID.randomUUID() + "/retry").then().statusCode(404).body("error", containsString("no run"));
+        api().post("/runs/nope/retry").then().statusCode(400).body("error", containsString("not a run id"));
+        api().post("/runs/" + UUID.randomUUID() + "/retry").then().statusCode(404).body("error", containsString("no run"));
         UUID cancelled = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
-        given().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
-        given().contentType("application/json").body("{not json").post("/runs/" + cancelled + "/retry").then().statusCode(400)
+        api().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
+        api().contentType("application/json").body("{not json").post("/runs/" + cancelled + "/retry").then().statusCode(400)
                 .body("error", containsString("not valid JSON"));
-        given().contentType("application/json").body("[1]").post("/runs/" + cancelled + "/retry").then().statusCode(400)
+        api().contentType("application/json").body("[1]").post("/runs/" + cancelled + "/retry").then().statusCode(400)
                 .body("error", containsString("JSON object"));
         assertThat(runCount()).isEqualTo(before + 1);
     }
@@ -102,7 +103,7 @@ class RetryAndCircuitBreakerTest {
     @Test
     void aRunRetryEventStartsTheRetryAndItsReplyIsTheAnalysisRequest() {
         UUID cancelled = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
-        given().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
+        api().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
         var reply = result(EventTypes.RUN_RETRY, "{\"runId\":\"" + cancelled + "\",\"by\":\"sam\"}");
         reply.then().statusCode(200).header("ce-type", EventTypes.ANALYSIS_REQUESTED);
         UUID retry = UUID.fromString(reply.header("ce-subject"));
@@ -110,7 +111,7 @@ class RetryAndCircuitBreakerTest {
         assertThat(run(retry).retryOf).isEqualTo(cancelled);
         // the same command again is refused and recorded: no third run
         result(EventTypes.RUN_RETRY, "{\"runId\":\"" + cancelled + "\"}").then().statusCode(204);
-        given().get("/runs/" + cancelled).then().body("events.outcome", hasItem("REFUSED"));
+        api().get("/runs/" + cancelled).then().body("events.outcome", hasItem("REFUSED"));
     }
 
     // ---- circuit breaker ---------------------------------------------------------------------
@@ -123,9 +124,9 @@ class RetryAndCircuitBreakerTest {
         finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
         finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "ROLLED_BACK");
         // two failures: still closed
-        given().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
+        api().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
         finishDeployment(startRun(repo, "refs/heads/" + UUID.randomUUID()), env, "FAILED");
-        given().get("/environments").then()
+        api().get("/environments").then()
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(true))
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.threshold", is(3))
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.recent.state", contains("FAILED", "ROLLED_BACK", "FAILED"));
@@ -136,10 +137,10 @@ class RetryAndCircuitBreakerTest {
         assertThat(state(held)).isEqualTo(AWAITING_APPROVAL);
         assertThat(run(held).stateReason).startsWith("circuit breaker of environment " + name + " is open: the last 3 deployments failed");
 
-        given().contentType("application/json").body("{\"by\":\"ops\"}").post("/runs/" + held + "/approve").then().statusCode(200)
+        api().contentType("application/json").body("{\"by\":\"ops\"}").post("/runs/" + held + "/approve").then().statusCode(200)
                 .body("state", is("DEPLOYING"));
         deployment(held, 1, "VERIFIED").then().statusCode(200);
-        given().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
+        api().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false));
 
         UUID next = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(next, 1, "APPROVE", env);
@@ -165,7 +166,7 @@ class RetryAndCircuitBreakerTest {
         assertThat(state(queued)).isEqualTo(AWAITING_APPROVAL);
         assertThat(path(queued)).containsSubsequence(QUEUED, AWAITING_APPROVAL);
         assertThat(run(queued).stateReason).contains("circuit breaker");
-        given().post("/runs/" + queued + "/approve").then().statusCode(200).body("state", is("DEPLOYING"));
+        api().post("/runs/" + queued + "/approve").then().statusCode(200).body("state", is("DEPLOYING"));
     }
 
     @Test
@@ -178,8 +179,8 @@ class RetryAndCircuitBreakerTest {
         UUID cancelled = startRun(repo, "refs/heads/" + UUID.randomUUID());
         analysis(cancelled, 1, "APPROVE", env);
         validation(cancelled, 1, true, "ok").then().header("ce-type", EventTypes.DEPLOYMENT_REQUESTED);
-        given().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
-        given().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false))
+        api().post("/runs/" + cancelled + "/cancel").then().statusCode(200);
+        api().get("/environments").then().body("items.find { it.name == '" + name + "' }.circuitBreaker.open", is(false))
                 .body("items.find { it.name == '" + name + "' }.circuitBreaker.recent.size()", is(2));
     }
 
@@ -197,7 +198,7 @@ class RetryAndCircuitBreakerTest {
     }
 
     private static UUID lastRun(String repo) {
-        return UUID.fromString(given().queryParam("repository", repo).get("/runs").then().statusCode(200)
+        return UUID.fromString(api().queryParam("repository", repo).get("/runs").then().statusCode(200)
                 .extract().path("items[0].id"));
     }
 }

@@ -4,12 +4,16 @@ import static io.restassured.RestAssured.given;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
@@ -21,6 +25,37 @@ import dev.sluice.testing.Events;
 /** Shared steps of route's tests: real CloudEvents over HTTP, then a look at what route stored. */
 final class RouteTestSupport {
     private RouteTestSupport() {
+    }
+
+    /** The admin token of route's %test profile (sluice.api.admin-token). */
+    static final String ADMIN_TOKEN = "test-admin-token";
+
+    /** A request to the runs or environments API, with the admin token. */
+    static RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    /** A request with the given bearer token. */
+    static RequestSpecification bearer(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    /**
+     * A JWT as an OIDC provider would issue it for the %test profile (issuer, audience, RS256 with the test key whose public
+     * half is quarkus.oidc.public-key), naming {@code user} with the given groups, valid for five minutes.
+     */
+    static String jwt(String user, String... groups) {
+        return Jwt.issuer(TEST_ISSUER).audience("sluice-api").upn(user).groups(Set.of(groups)).expiresIn(300).sign(testSigningKey());
+    }
+
+    static final String TEST_ISSUER = "https://issuer.sluice.test";
+
+    static PrivateKey testSigningKey() {
+        try {
+            return KeyUtils.readPrivateKey("jwt/test-signing-key.pem");
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the test signing key", e);
+        }
     }
 
     static final String SETTINGS_PROD = "{\"environment\":\"production\",\"namespace\":\"shop\",\"strategy\":\"canary\",\"approval\":\"auto\"}";

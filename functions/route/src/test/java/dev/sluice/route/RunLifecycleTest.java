@@ -42,7 +42,7 @@ class RunLifecycleTest {
         deployment(run, 1, "VERIFIED").then().statusCode(200).header("ce-type", EventTypes.RUN_FINISHED).body("state", is("SUCCEEDED"));
 
         assertThat(path(run)).containsExactly(RECEIVED, ANALYZING, VALIDATING, QUEUED, DEPLOYING, SUCCEEDED);
-        given().get("/runs/" + run).then().statusCode(200).body("state", is("SUCCEEDED")).body("finished", is(true))
+        api().get("/runs/" + run).then().statusCode(200).body("state", is("SUCCEEDED")).body("finished", is(true))
                 .body("transitions.size()", is(6)).body("transitions[1].reason", is("analysis requested"))
                 .body("stages.analysis.decision", is("APPROVE")).body("stages.deployment.outcome", is("VERIFIED"));
     }
@@ -96,7 +96,7 @@ class RunLifecycleTest {
         validation(run, 1, true, "ok").then().statusCode(204);
         assertThat(state(run)).isEqualTo(AWAITING_APPROVAL);
 
-        given().contentType("application/json").body("{\"by\":\"lee\",\"reason\":\"looked at it\"}")
+        api().contentType("application/json").body("{\"by\":\"lee\",\"reason\":\"looked at it\"}")
                 .post("/runs/" + run + "/approve").then().statusCode(200).body("state", is("DEPLOYING"));
         assertThat(run(run).stateReason).contains("production");
         assertThat(outbox(EventTypes.DEPLOYMENT_REQUESTED)).anyMatch(o -> o.event.contains(run.toString()));
@@ -110,7 +110,7 @@ class RunLifecycleTest {
         validation(run, 1, true, "ok").then().statusCode(204);
         assertThat(state(run)).isEqualTo(AWAITING_APPROVAL);
         assertThat(run(run).stateReason).contains("manual approval");
-        given().post("/runs/" + run + "/reject").then().statusCode(200).body("state", is("REJECTED"));
+        api().post("/runs/" + run + "/reject").then().statusCode(200).body("state", is("REJECTED"));
     }
 
     @Test
@@ -188,10 +188,10 @@ class RunLifecycleTest {
         analysis(run, 2, "REJECT", SETTINGS_PROD).then().statusCode(204);
         assertThat(state(run)).isEqualTo(ANALYZING);
 
-        given().post("/runs/" + run + "/cancel").then().statusCode(200).body("state", is("CANCELLED"));
+        api().post("/runs/" + run + "/cancel").then().statusCode(200).body("state", is("CANCELLED"));
         analysis(run, 1, "APPROVE", SETTINGS_PROD).then().statusCode(204);
         assertThat(state(run)).isEqualTo(CANCELLED);
-        given().get("/runs/" + run).then().body("events.outcome", hasItems("IGNORED"))
+        api().get("/runs/" + run).then().body("events.outcome", hasItems("IGNORED"))
                 .body("events.detail", hasItem(containsString("run is CANCELLED, not ANALYZING")));
     }
 
@@ -255,7 +255,7 @@ class RunLifecycleTest {
         assertThat(applied).isFalse();
         assertThat(state(run)).isEqualTo(ANALYZING);
         assertThat(path(run)).containsExactly(RECEIVED, ANALYZING);
-        given().get("/runs/" + run).then().body("events.outcome", hasItem("REFUSED"))
+        api().get("/runs/" + run).then().body("events.outcome", hasItem("REFUSED"))
                 .body("events.detail", hasItem(containsString("transition ANALYZING -> DEPLOYING is not allowed (skipping validation)")));
     }
 

@@ -91,6 +91,19 @@ final class LocalProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The API's admin token, as the process wrote it at its first start. */
+    String adminToken() {
+        try {
+            return Files.readString(dataDir.resolve("admin-token")).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("no admin token in " + dataDir, e);
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
     int port() {
         return port;
     }

@@ -354,7 +354,8 @@ class PipelineIT {
     private JsonNode get(String path) {
         try {
             HttpResponse<String> r = LocalProcess.Http.CLIENT.send(HttpRequest.newBuilder(URI.create(pipeline.base() + path))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + pipeline.adminToken()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
             }
@@ -370,6 +371,9 @@ class PipelineIT {
     private HttpResponse<String> post(String path, Map<String, String> headers, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pipeline.base() + path)).timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (path.startsWith("/runs") || path.startsWith("/environments")) {
+            b.header("Authorization", "Bearer " + pipeline.adminToken());
+        }
         headers.forEach(b::header);
         try {
             return LocalProcess.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());

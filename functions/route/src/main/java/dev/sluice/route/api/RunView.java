@@ -23,7 +23,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
         Instant retryAt, UUID retryOf, Instant createdAt, Instant updatedAt, List<TransitionView> transitions, List<EventView> events,
         Map<String, JsonNode> stages) {
 
-    public record TransitionView(String from, String to, String reason, String causeEventId, String causeType, Instant at) {
+    public record TransitionView(String from, String to, String reason, String actor, String causeEventId, String causeType, Instant at) {
     }
 
     public record EventView(String eventId, String type, String outcome, String detail, Instant at) {
@@ -38,7 +38,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
     public static RunView full(Run r) {
         List<TransitionView> transitions = RunTransition.of(r.id).stream()
                 .map(t -> new TransitionView(t.fromState == null ? null : t.fromState.name(), t.toState.name(), t.reason,
-                        t.causeEventId, t.causeType, t.at))
+                        t.actor, t.causeEventId, t.causeType, t.at))
                 .toList();
         List<EventView> events = RunEvent.of(r.id).stream()
                 .map(e -> new EventView(e.eventId, e.eventType, e.outcome, e.detail, e.at)).toList();

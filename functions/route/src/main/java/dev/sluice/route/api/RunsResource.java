@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.ws.rs.Consumes;
@@ -27,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
@@ -36,6 +38,7 @@ import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.route.orchestration.RunOrchestrator.Command;
 import dev.sluice.route.orchestration.RunOrchestrator.CommandResult;
 import dev.sluice.route.orchestration.RunOrchestrator.RetryResult;
+import dev.sluice.route.security.ApiRoles;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
 import dev.sluice.run.RunTransitions.Cause;
@@ -48,8 +51,11 @@ public class RunsResource {
     RunOrchestrator orchestrator;
     @Inject
     OutboxRelay relay;
+    @Inject
+    SecurityIdentity identity;
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     public Response list(@QueryParam("repository") String repository, @QueryParam("branch") String branch,
             @QueryParam("state") String state, @QueryParam("page") @DefaultValue("0") String pageParam,
             @QueryParam("size") @DefaultValue("20") String sizeParam) {
@@ -67,7 +73,8 @@ public class RunsResource {
         List<String> where = new ArrayList<>();
         Map<String, Object> params = new HashMap<>();
         if (repository != null && !repository.isBlank()) {
-            where.add("repositoryUrl = :repository");
+            // the URL a run was pushed with, or the name its forge gave it (e.g. "owner/repo")
+            where.add("(repositoryUrl = :repository or repositoryName = :repository)");
             params.put("repository", repository);
         }
         if (branch != null && !branch.isBlank()) {
@@ -90,6 +97,7 @@ public class RunsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}")
     public Response get(@PathParam("id") String id) {
         UUID runId = parse(id);
@@ -101,12 +109,14 @@ public class RunsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}/analysis")
     public Response analysis(@PathParam("id") String id) {
         return report(id, StageReport.ANALYSIS);
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}/validation")
     public Response validation(@PathParam("id") String id, @QueryParam("format") String format) {
         if (format == null || format.isBlank() || format.equals("json")) {
@@ -120,12 +130,14 @@ public class RunsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}/deployment")
     public Response deployment(@PathParam("id") String id) {
         return report(id, StageReport.DEPLOYMENT);
     }
 
     @POST
+    @RolesAllowed({ ApiRoles.APPROVER, ApiRoles.ADMIN })
     @Path("{id}/approve")
     @Consumes("*/*")
     public Response approve(@PathParam("id") String id, String body) {
@@ -133,6 +145,7 @@ public class RunsResource {
     }
 
     @POST
+    @RolesAllowed({ ApiRoles.APPROVER, ApiRoles.ADMIN })
     @Path("{id}/reject")
     @Consumes("*/*")
     public Response reject(@PathParam("id") String id, String body) {
@@ -140,6 +153,7 @@ public class RunsResource {
     }
 
     @POST
+    @RolesAllowed({ ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}/cancel")
     @Consumes("*/*")
     public Response cancel(@PathParam("id") String id, String body) {
@@ -148,6 +162,7 @@ public class RunsResource {
 
     /** Starts the push of a finished run again as a new run: 201 with the new run, 409 when it cannot be retried. */
     @POST
+    @RolesAllowed({ ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{id}/retry")
     @Consumes("*/*")
     public Response retry(@PathParam("id") String id, String body) {
@@ -164,7 +179,7 @@ public class RunsResource {
             if (run == null) {
                 return null;
             }
-            RetryResult r = orchestrator.retryRun(run, who.by(), who.reason(), new Cause("api-" + UUID.randomUUID(), "api:retry"));
+            RetryResult r = orchestrator.retryRun(run, who.by(), who.reason(), new Cause("api-" + UUID.randomUUID(), "api:retry", who.by()));
             r.events().forEach(OutboxEvent::add);
             return new Object[] { r.refusal(), r.run() == null ? RunView.summary(run) : RunView.summary(r.run()) };
         });
@@ -209,7 +224,7 @@ public class RunsResource {
                 return null;
             }
             CommandResult r = orchestrator.command(run, command, who.by(), who.reason(),
-                    new Cause("api-" + UUID.randomUUID(), "api:" + command.name().toLowerCase()));
+                    new Cause("api-" + UUID.randomUUID(), "api:" + command.name().toLowerCase(), who.by()));
             r.events().forEach(OutboxEvent::add);
             return new Object[] { r, RunView.summary(run) };
         });
@@ -224,24 +239,26 @@ public class RunsResource {
         return Response.ok(result[1]).build();
     }
 
-    /** Who acts and why, from the optional body {"by", "reason"}; {@code bad} is the 400 when it is not such an object. */
+    /**
+     * Who acts (the authenticated principal) and why (the optional body's {"reason"}); {@code bad} is the 400 when the body
+     * is not a JSON object. A "by" in the body is ignored: a caller cannot name someone else as the actor.
+     */
     private record Who(String by, String reason, Response bad) {
     }
 
-    private static Who who(String body) {
+    private Who who(String body) {
+        String by = identity.getPrincipal().getName();
         if (body == null || body.isBlank()) {
-            return new Who(null, null, null);
+            return new Who(by, null, null);
         }
         try {
             JsonNode json = EventCodec.json().readTree(body);
             if (!json.isObject()) {
-                return new Who(null, null, ErrorBody.response(400,
-                        "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}"));
+                return new Who(by, null, ErrorBody.response(400, "body must be a JSON object like {\"reason\": \"...\"}"));
             }
-            return new Who(json.hasNonNull("by") ? json.get("by").asText() : null,
-                    json.hasNonNull("reason") ? json.get("reason").asText() : null, null);
+            return new Who(by, json.hasNonNull("reason") ? json.get("reason").asText() : null, null);
         } catch (JsonProcessingException e) {
-            return new Who(null, null, ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage()));
+            return new Who(by, null, ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage()));
         }
     }
 

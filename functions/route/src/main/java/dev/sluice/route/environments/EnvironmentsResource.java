@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.security.identity.SecurityIdentity;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
@@ -32,6 +34,7 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
+import dev.sluice.route.security.ApiRoles;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
 import dev.sluice.settings.Projects;
@@ -50,6 +53,8 @@ public class EnvironmentsResource {
     OutboxRelay relay;
     @Inject
     CircuitBreaker breaker;
+    @Inject
+    SecurityIdentity identity;
 
     /** The data of dev.sluice.environment.rollback (deploy reads it). */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -62,6 +67,7 @@ public class EnvironmentsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     public Response list() {
         List<EnvironmentView> items = QuarkusTransaction.requiringNew().call(() -> {
             TreeSet<List<String>> pairs = new TreeSet<>(Comparator.<List<String>, String> comparing(p -> p.get(1))
@@ -77,6 +83,7 @@ public class EnvironmentsResource {
     }
 
     @GET
+    @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{env}/releases")
     public Response releases(@PathParam("env") String env, @QueryParam("limit") @DefaultValue("50") String limitParam,
             @QueryParam("project") String project, @QueryParam("repository") String repository) {
@@ -103,21 +110,22 @@ public class EnvironmentsResource {
     }
 
     @POST
+    @RolesAllowed({ ApiRoles.OPERATOR, ApiRoles.ADMIN })
     @Path("{env}/rollback")
     @Consumes("*/*")
     public Response rollback(@PathParam("env") String env, @QueryParam("project") String project,
             @QueryParam("repository") String repository, String body) {
         String releaseId = null;
-        String by = null;
+        // who rolls back is the authenticated principal, never a name in the body
+        String by = identity.getPrincipal().getName();
         String reason = null;
         if (body != null && !body.isBlank()) {
             try {
                 JsonNode json = EventCodec.json().readTree(body);
                 if (!json.isObject()) {
-                    return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"by\": \"...\", \"reason\": \"...\"}");
+                    return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"reason\": \"...\"}");
                 }
                 releaseId = text(json, "releaseId");
-                by = text(json, "by");
                 reason = text(json, "reason");
             } catch (JsonProcessingException e) {
                 return ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage());

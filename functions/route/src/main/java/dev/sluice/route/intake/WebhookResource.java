@@ -3,6 +3,7 @@ package dev.sluice.route.intake;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.ErrorBody;
+import dev.sluice.delivery.EventDispatcher;
+import dev.sluice.delivery.InboxEntry;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
@@ -36,11 +39,14 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.events.Payloads.Push;
 import dev.sluice.route.intake.PushNormalizer.Forge;
+import dev.sluice.route.orchestration.RunOrchestrator;
+import dev.sluice.run.Run;
 
 /**
- * Raw forge webhooks: the signature is checked against the configured secret, the push is normalised and
- * put in the outbox as a {@code dev.sluice.push} CloudEvent, whose id is the forge's delivery id so a
- * redelivered webhook starts no second run. A wrong or missing signature gets 401 and starts nothing.
+ * Raw forge webhooks: the signature is checked against the configured secret, the push is normalised into a
+ * {@code dev.sluice.push} CloudEvent whose id is the forge's delivery id, and route handles it at once, so the answer
+ * names the runs it started. A redelivery, or a replay under a new delivery id of the same repository, ref, before and
+ * after, starts no second run. A wrong or missing signature gets 401 and starts nothing.
  */
 @Path("/webhooks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,6 +65,8 @@ public class WebhookResource {
 
     @Inject
     OutboxRelay relay;
+    @Inject
+    RouteEvents routeEvents;
 
     @POST
     @Path("github")
@@ -146,12 +154,15 @@ public class WebhookResource {
             return ErrorBody.response(400, e.getMessage());
         }
         String base = eventId("bitbucket", delivery);
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (int i = 0; i < pushes.size(); i++) {
-            results.add(enqueue("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i)));
+        Started started = new Started();
+        try {
+            for (int i = 0; i < pushes.size(); i++) {
+                start("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i), started);
+            }
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage(), Map.of("runs", started.runs));
         }
-        return Response.accepted(body("accepted", true, "run", results.stream().anyMatch(r -> Boolean.TRUE.equals(r.get("run"))),
-                "pushes", results)).build();
+        return started.answer(body("accepted", true));
     }
 
     private Response accept(Forge forge, String name, String delivery, byte[] body) {
@@ -162,9 +173,13 @@ public class WebhookResource {
             return ErrorBody.response(400, e.getMessage());
         }
         String id = eventId(name, delivery);
-        Map<String, Object> result = enqueue(name, id, push);
-        result.put("accepted", true);
-        return Response.accepted(result).build();
+        Started started = new Started();
+        try {
+            start(name, id, push, started);
+        } catch (BadEventException e) {
+            return ErrorBody.response(400, e.getMessage());
+        }
+        return started.answer(body("accepted", true, "eventId", id));
     }
 
     /**
@@ -186,16 +201,116 @@ public class WebhookResource {
         return forge + "-" + delivery;
     }
 
-    /** Puts one push in the outbox as dev.sluice.push with the given event id; a deletion starts nothing. */
-    private Map<String, Object> enqueue(String name, String id, Push push) {
-        if (PushNormalizer.isDeletion(push)) {
-            return body("ref", push.ref(), "run", false, "reason", push.ref() + " was deleted: nothing to deploy");
+    /** What a webhook's pushes became: the runs they started or found, and why a ref started none. */
+    private static final class Started {
+        final List<Map<String, Object>> runs = new ArrayList<>();
+        final List<Map<String, Object>> skipped = new ArrayList<>();
+        boolean anyNew;
+
+        /** 202 when a run was started now, 200 when every push was a replay or started nothing. */
+        Response answer(Map<String, Object> head) {
+            head.put("runs", runs);
+            head.put("skipped", skipped);
+            return Response.status(anyNew ? 202 : 200).entity(head).type(MediaType.APPLICATION_JSON).build();
         }
+    }
+
+    /**
+     * Handles one push here, as if the broker had delivered its {@code dev.sluice.push} to route, so the answer can name
+     * the run: the run is made, its analysis request and anything else route emits go to the outbox, all in one
+     * transaction with the inbox row that makes a redelivery of the same event id a no-op. A push with the same
+     * repository, ref, before and after as an earlier run (a replay under a new delivery id) starts nothing and names
+     * that run; an advisory lock on that key makes concurrent replays wait for the first.
+     */
+    private void start(String name, String id, Push push, Started started) {
+        if (PushNormalizer.isDeletion(push)) {
+            started.skipped.add(body("ref", push.ref(), "eventId", id, "reason", push.ref() + " was deleted: nothing to deploy"));
+            return;
+        }
+        String before = PushNormalizer.isNewRef(push) ? null : push.before();
         CloudEvent event = EventCodec.event(id, EventTypes.PUSH, EventTypes.source("route") + "/webhooks/" + name, null, push);
-        QuarkusTransaction.requiringNew().run(() -> OutboxEvent.add(event));
-        relay.wake();
-        LOG.infof("%s webhook: push of %s to %s accepted as event %s", name, push.after(), push.ref(), id);
-        return body("run", true, "eventId", id, "ref", push.ref(), "after", push.after());
+        for (int attempt = 1;; attempt++) {
+            try {
+                Map<String, Object> run = QuarkusTransaction.requiringNew().call(() -> startOnce(event, push, before));
+                if (Boolean.TRUE.equals(run.remove("skip"))) {
+                    started.skipped.add(run);
+                    return;
+                }
+                if (Boolean.TRUE.equals(run.remove("new"))) {
+                    started.anyNew = true;
+                    relay.wake();
+                    LOG.infof("%s webhook: push of %s to %s started run %s (event %s)", name, push.after(), push.ref(), run.get("id"), id);
+                }
+                started.runs.add(run);
+                return;
+            } catch (RuntimeException e) {
+                for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+                    if (c instanceof BadEventException bad) {
+                        throw bad; // route refused the push: a 400 for the caller
+                    }
+                }
+                if (!EventDispatcher.isConflict(e) || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Map<String, Object> startOnce(CloudEvent event, Push push, String before) {
+        Run.getEntityManager().createNativeQuery("select pg_advisory_xact_lock(?1)")
+                .setParameter(1, replayLock(push.repository().url(), push.ref(), before, push.after())).getSingleResult();
+        Run earlier = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and afterSha = ?3 and "
+                + (before == null ? "beforeSha is null" : "beforeSha = ?4") + " order by createdAt",
+                before == null ? new Object[] { push.repository().url(), push.ref(), push.after() }
+                        : new Object[] { push.repository().url(), push.ref(), push.after(), before })
+                .firstResult();
+        if (earlier == null && InboxEntry.find(RunOrchestrator.FUNCTION, event.getSource().toString(), event.getId()) != null) {
+            // this very delivery was handled before: name what it started
+            earlier = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and causeEventId = ?3", push.repository().url(), push.ref(),
+                    event.getId()).firstResult();
+            if (earlier == null) {
+                return body("skip", true, "ref", push.ref(), "eventId", event.getId(), "reason", "this delivery was handled before and started no run");
+            }
+        }
+        if (earlier != null) {
+            Map<String, Object> run = runBody(earlier, event.getId());
+            run.put("replay", true);
+            run.put("reason", "the same push (repository, ref, before and after) already started run " + earlier.id + ": no second run");
+            return run;
+        }
+        List<CloudEvent> out = routeEvents.handle(event);
+        out.stream().filter(e -> e != null).forEach(OutboxEvent::add);
+        InboxEntry entry = new InboxEntry();
+        entry.consumer = RunOrchestrator.FUNCTION;
+        entry.eventSource = event.getSource().toString();
+        entry.eventId = event.getId();
+        entry.eventType = event.getType();
+        entry.reply = out.isEmpty() || out.get(0) == null ? null : EventCodec.toStructuredString(out.get(0));
+        entry.receivedAt = Instant.now();
+        entry.persist();
+        Run made = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 and causeEventId = ?3", push.repository().url(), push.ref(),
+                event.getId()).firstResult();
+        if (made == null) {
+            return body("skip", true, "ref", push.ref(), "eventId", event.getId(), "reason", "route started no run for this push");
+        }
+        Map<String, Object> run = runBody(made, event.getId());
+        run.put("new", true);
+        return run;
+    }
+
+    private static Map<String, Object> runBody(Run run, String eventId) {
+        return body("id", run.id, "ref", run.ref, "sha", run.afterSha, "state", run.state.name(), "eventId", eventId);
+    }
+
+    /** The advisory lock key of a push: the first 8 bytes of the SHA-256 of repository, ref, before and after. */
+    static long replayLock(String repository, String ref, String before, String after) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(String.join("\n", "sluice-push", repository, ref,
+                    before == null ? "" : before, after).getBytes(StandardCharsets.UTF_8));
+            return java.nio.ByteBuffer.wrap(d).getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The body as a JSON object; anything else is a BadEventException (a 400) naming the forge. */
@@ -219,7 +334,7 @@ public class WebhookResource {
     }
 
     private static Response ignored(String reason) {
-        return Response.accepted(body("accepted", true, "run", false, "reason", reason)).build();
+        return Response.accepted(body("accepted", true, "runs", List.of(), "reason", reason)).build();
     }
 
     private static Map<String, Object> body(Object... kv) {
