@@ -191,7 +191,7 @@ class EnvironmentsApiTest {
         ledger(b, env, 4, sha(), "VERIFIED", null, 0, 100);
         assertThat(projectB).isEqualTo(b.replace("https://", "").replace(".git", ""));
 
-        JsonPath all = given().header("Authorization", "Bearer test-admin-token").get("/environments").then().statusCode(200)
+        JsonPath all = api().get("/environments").then().statusCode(200)
                 .extract().jsonPath();
         String mine = "items.findAll { it.name == '" + env + "' }";
         assertThat(all.getList(mine + ".project", String.class)).containsExactlyInAnyOrder(projectA, projectB);
@@ -201,28 +201,28 @@ class EnvironmentsApiTest {
         assertThat(all.getString(ofB + ".lastVerified.project")).isEqualTo(projectB);
 
         // a name two projects have is ambiguous: 400 listing them, for reads and for rollbacks
-        given().header("Authorization", "Bearer test-admin-token").get("/environments/" + env + "/releases").then().statusCode(400)
+        api().get("/environments/" + env + "/releases").then().statusCode(400)
                 .body("projects", org.hamcrest.Matchers.containsInAnyOrder(projectA, projectB))
                 .body("error", equalTo("environment " + env + " exists in 2 projects: name one with ?project= or ?repository="));
-        given().header("Authorization", "Bearer test-admin-token").post("/environments/" + env + "/rollback").then().statusCode(400)
+        api().post("/environments/" + env + "/rollback").then().statusCode(400)
                 .body("projects", org.hamcrest.Matchers.containsInAnyOrder(projectA, projectB));
         assertThat(outbox(EventTypes.ENVIRONMENT_ROLLBACK)).noneMatch(o -> o.event.contains("\"" + env + "\""));
 
         // by project, or by either address of the repository
-        given().header("Authorization", "Bearer test-admin-token").queryParam("project", projectB)
+        api().queryParam("project", projectB)
                 .get("/environments/" + env + "/releases").then().statusCode(200)
                 .body("project", equalTo(projectB))
                 .body("items.id", contains(env + "-4", env + "-2"))
                 .body("items.repositoryUrl", contains(b, b))
                 .body("items.project", contains(projectB, projectB));
         String ssh = b.replace("https://github.com/", "git@github.com:");
-        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", ssh)
+        api().queryParam("repository", ssh)
                 .get("/environments/" + env + "/releases").then().statusCode(200).body("items.id", contains(env + "-4", env + "-2"));
-        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", a)
+        api().queryParam("repository", a)
                 .get("/environments/" + env + "/releases").then().statusCode(200).body("items.id", contains(env + "-3", env + "-1"));
 
         // a rollback of b restores b's previous commit, never a's
-        given().header("Authorization", "Bearer test-admin-token").queryParam("repository", b)
+        api().queryParam("repository", b)
                 .post("/environments/" + env + "/rollback").then().statusCode(202)
                 .body("project", equalTo(projectB)).body("releaseId", equalTo(env + "-2")).body("sha", equalTo(b1))
                 .body("repositoryUrl", equalTo(b));
@@ -230,7 +230,7 @@ class EnvironmentsApiTest {
         assertThat(data.path("project").asText()).isEqualTo(projectB);
         assertThat(data.path("releaseId").asText()).isEqualTo(env + "-2");
         // a's release cannot be named through b
-        given().header("Authorization", "Bearer test-admin-token").queryParam("project", projectB).contentType("application/json")
+        api().queryParam("project", projectB).contentType("application/json")
                 .body("{\"releaseId\": \"" + env + "-1\"}").post("/environments/" + env + "/rollback").then().statusCode(404)
                 .body("error", equalTo("environment " + env + " has no release " + env + "-1 in project " + projectB));
     }
@@ -250,7 +250,7 @@ class EnvironmentsApiTest {
         String request = validated.asString() + outbox(EventTypes.DEPLOYMENT_REQUESTED).stream().map(o -> o.event)
                 .filter(e -> e.contains(run.toString())).reduce("", String::concat);
         assertThat(request).contains("\"project\":\"storefront\"");
-        JsonPath all = given().header("Authorization", "Bearer test-admin-token").get("/environments").then().statusCode(200)
+        JsonPath all = api().get("/environments").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(all.getList("items.find { it.name == '" + env + "' && it.project == 'storefront' }.runs.deploying.id", String.class))
                 .containsExactly(run.toString());
