@@ -31,6 +31,7 @@ import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.StorableText;
 import dev.sluice.report.StageReport;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.route.orchestration.RunOrchestrator.Command;
@@ -238,6 +239,7 @@ public class RunsResource {
                 return new Who(null, null, ErrorBody.response(400,
                         "body must be a JSON object like {\"by\": \"...\", \"reason\": \"...\"}"));
             }
+            StorableText.requireTree("body", json);
             return new Who(json.hasNonNull("by") ? json.get("by").asText() : null,
                     json.hasNonNull("reason") ? json.get("reason").asText() : null, null);
         } catch (JsonProcessingException e) {

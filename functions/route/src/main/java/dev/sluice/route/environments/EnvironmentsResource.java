@@ -29,6 +29,7 @@ import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
+import dev.sluice.events.StorableText;
 import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.run.Run;
@@ -98,6 +99,7 @@ public class EnvironmentsResource {
                 if (!json.isObject()) {
                     return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"by\": \"...\", \"reason\": \"...\"}");
                 }
+                StorableText.requireTree("body", json);
                 releaseId = text(json, "releaseId");
                 by = text(json, "by");
                 reason = text(json, "reason");

@@ -57,7 +57,7 @@ public class DeadLetterResource {
         try {
             event = EventCodec.read(CloudEventResource.flatten(headers), body);
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         String destination = extension(event, "knativeerrordest");
         String code = extension(event, "knativeerrorcode");
@@ -134,7 +134,8 @@ public class DeadLetterResource {
             return null;
         }
         try {
-            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+            // the subscriber's answer, not the sender's input: kept, with NUL (which PostgreSQL refuses) made visible
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         } catch (IllegalArgumentException e) {
             return base64;
         }

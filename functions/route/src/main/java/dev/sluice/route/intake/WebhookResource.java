@@ -34,6 +34,7 @@ import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
+import dev.sluice.events.StorableText;
 import dev.sluice.events.Payloads.Push;
 import dev.sluice.route.intake.PushNormalizer.Forge;
 
@@ -143,7 +144,7 @@ public class WebhookResource {
         try {
             pushes = PushNormalizer.bitbucket(tree("bitbucket", body));
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         String base = eventId("bitbucket", delivery);
         List<Map<String, Object>> results = new ArrayList<>();
@@ -159,7 +160,7 @@ public class WebhookResource {
         try {
             push = PushNormalizer.normalize(forge, tree(name, body));
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         String id = eventId(name, delivery);
         Map<String, Object> result = enqueue(name, id, push);
@@ -205,6 +206,7 @@ public class WebhookResource {
             if (tree == null || !tree.isObject()) {
                 throw new BadEventException(name + " webhook body must be a JSON object");
             }
+            StorableText.requireTree("body", tree);
             return tree;
         } catch (JsonProcessingException e) {
             throw new BadEventException(name + " webhook body is not valid JSON: " + e.getOriginalMessage());
