@@ -32,7 +32,6 @@ public class JsonFailures {
         router.route().order(-3).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             if (length != null && isOver(length, limit)) {
-                ctx.response().putHeader("Connection", "close");
                 ctx.fail(413);
             } else {
                 ctx.next();
@@ -65,6 +64,10 @@ public class JsonFailures {
         body.put("status", status);
         body.put("method", ctx.request().method().name());
         body.put("path", ctx.request().path());
+        if (status == 413) {
+            // the unread body would be taken for the next request: close, as Quarkus' own check does
+            ctx.response().putHeader("Connection", "close").endHandler(v -> ctx.request().connection().close());
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.encode(body));
     }
 
