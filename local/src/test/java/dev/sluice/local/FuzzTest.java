@@ -425,10 +425,26 @@ class FuzzTest {
         };
     }
 
-    /** A header value: what survives HTTP/1.1 framing (no CR or LF), sometimes with a NUL or other controls. */
+    /**
+     * A header value: what survives HTTP/1.1 framing (no CR or LF). Control characters go raw now and then (not HTTP,
+     * see {@link #notHttp}) and otherwise percent-encoded, as the CloudEvents HTTP binding encodes them in ce-* headers.
+     */
     private String nastyHeader() {
         String s = nasty().replace('\r', ' ').replace('\n', ' ');
-        return s.length() > 6_000 ? s.substring(0, 6_000) : s;
+        s = s.length() > 6_000 ? s.substring(0, 6_000) : s;
+        if (random.nextInt(4) == 0) {
+            return s;
+        }
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c < 0x20 || c == 0x7f || c == '%') {
+                encoded.append(String.format("%%%02X", c));
+            } else {
+                encoded.append((char) c);
+            }
+        }
+        return new String(encoded.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
     }
 
     /** A random JSON value: strings, numbers, booleans, null, lists and objects, nested {@code depth} more levels at most. */
