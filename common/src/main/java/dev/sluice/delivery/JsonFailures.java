@@ -37,9 +37,17 @@ public class JsonFailures {
                 ctx.next();
             }
         });
-        router.route().order(Integer.MIN_VALUE).failureHandler(JsonFailures::answer);
+        router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
+            if (ctx.statusCode() < 0) {
+                // an exception without a status (security's authentication failures among them): Quarkus knows its status
+                ctx.next();
+            } else {
+                answer(ctx, ctx.statusCode());
+            }
+        });
+        // what no handler answered: no route (404, 405) or a failure nobody handled
         for (int status : new int[] { 400, 404, 405, 406, 413, 414, 415, 431, 500, 501, 503 }) {
-            router.errorHandler(status, JsonFailures::answer);
+            router.errorHandler(status, ctx -> answer(ctx, status));
         }
     }
 
@@ -51,11 +59,11 @@ public class JsonFailures {
         }
     }
 
-    static void answer(RoutingContext ctx) {
+    static void answer(RoutingContext ctx, int code) {
         if (ctx.response().headWritten() || ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+        int status = code < 400 ? 500 : code;
         if (status >= 500 && ctx.failure() != null) {
             LOG.errorf(ctx.failure(), "%s %s failed", ctx.request().method(), ctx.request().path());
         }
