@@ -112,6 +112,15 @@ class BadInputTest {
     }
 
     @Test
+    void aDeadLetterWhoseErrorCodeIsNoStatusGets400NotA500() {
+        // found by local's FuzzTest: the code went to a varchar(64) column and failed the insert
+        given().contentType("application/json").header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", EventTypes.ANALYSIS_REQUESTED).header("ce-source", "/test").header("ce-knativeerrorcode", "9".repeat(100))
+                .body("{}").post("/dead-letter").then().statusCode(400).contentType(ContentType.JSON)
+                .body("field", is("CloudEvent extension 'knativeerrorcode'"));
+    }
+
+    @Test
     void unknownPathsWrongMethodsAndUnacceptableMediaTypesAnswerJson() {
         given().get("/").then().statusCode(405).contentType(ContentType.JSON).body("status", is(405))
                 .body("error", containsString("GET"));

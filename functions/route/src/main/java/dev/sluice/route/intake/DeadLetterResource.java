@@ -28,6 +28,7 @@ import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.CloudEventResource;
 import dev.sluice.delivery.ErrorBody;
+import dev.sluice.delivery.InboxEntry;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
@@ -62,8 +63,16 @@ public class DeadLetterResource {
         String destination = extension(event, "knativeerrordest");
         String code = extension(event, "knativeerrorcode");
         String data = decode(extension(event, "knativeerrordata"));
+        // what dead_letters holds (V5): a broker sends a URL and an HTTP status, never more
+        if (code != null && code.length() > 64 || destination != null && destination.length() > 2000) {
+            String name = code != null && code.length() > 64 ? "knativeerrorcode" : "knativeerrordest";
+            return ErrorBody.badInput(new BadEventException("CloudEvent extension '" + name + "' is too long for a dead letter: at most "
+                    + (name.equals("knativeerrorcode") ? 64 : 2000) + " characters", "CloudEvent extension '" + name + "'"));
+        }
         UUID runId = runIdOf(event);
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {
+            // concurrent deliveries of one dead letter: the later ones wait and find the first (no unique violation)
+            InboxEntry.lock("dead-letter", event.getSource().toString(), event.getId());
             if (DeadLetter.count("eventSource = ?1 and eventId = ?2 and destination = ?3", event.getSource().toString(),
                     event.getId(), destination) > 0) {
                 return false;
