@@ -15,6 +15,19 @@ public final class ErrorBody {
         return response(status, error, Map.of());
     }
 
+    /** The 400 for bad input, naming the field at fault when the exception knows it. */
+    public static Response badInput(dev.sluice.events.BadEventException e) {
+        return badInput(e, Map.of());
+    }
+
+    public static Response badInput(dev.sluice.events.BadEventException e, Map<String, ?> details) {
+        Map<String, Object> all = new LinkedHashMap<>(details);
+        if (e.field() != null) {
+            all.put("field", e.field());
+        }
+        return response(400, e.getMessage(), all);
+    }
+
     public static Response response(int status, String error, Map<String, ?> details) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", error);

@@ -56,7 +56,7 @@ public class EventDispatcher {
         try {
             event = EventCodec.read(headers, body);
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         boolean structured = EventCodec.isStructured(header(headers, "content-type"));
         EventHandler handler = handlerFor(function, event.getType());
@@ -87,7 +87,7 @@ public class EventDispatcher {
             } catch (Throwable t) {
                 BadEventException bad = find(t, BadEventException.class);
                 if (bad != null) {
-                    return ErrorBody.response(400, bad.getMessage(), Map.of("type", event.getType(), "id", event.getId()));
+                    return ErrorBody.badInput(bad, Map.of("type", event.getType(), "id", event.getId()));
                 }
                 if (isConflict(t) && attempt < CONFLICT_RETRIES) {
                     LOG.debugf("conflict handling %s %s, attempt %d: %s", event.getType(), event.getId(), attempt, t);
@@ -110,6 +110,7 @@ public class EventDispatcher {
 
     private Handled handleOnce(EventHandler handler, CloudEvent event) {
         String source = event.getSource().toString();
+        InboxEntry.lock(handler.function(), source, event.getId());
         InboxEntry seen = InboxEntry.find(handler.function(), source, event.getId());
         if (seen != null) {
             LOG.debugf("%s already handled %s %s: replaying its reply", handler.function(), event.getType(), event.getId());
@@ -117,6 +118,12 @@ public class EventDispatcher {
         }
         List<CloudEvent> out = handler.handle(event);
         String reply = out.isEmpty() || out.get(0) == null ? null : EventCodec.toStructuredString(proof.sign(out.get(0)));
+        boolean outboxed = out.size() > 1;
+        if (reply != null && !viaBroker(event)) {
+            // posted straight to the function: its caller is no broker and would drop the reply, stranding the run
+            OutboxEvent.add(out.get(0));
+            outboxed = true;
+        }
         for (int i = 1; i < out.size(); i++) {
             OutboxEvent.add(out.get(i));
         }
@@ -128,7 +135,15 @@ public class EventDispatcher {
         entry.reply = reply;
         entry.receivedAt = Instant.now();
         entry.persistAndFlush();
-        return new Handled(reply, out.size() > 1);
+        return new Handled(reply, outboxed);
+    }
+
+    /** A Knative broker (and the local one) stamps every event it delivers with its arrival time. */
+    public static final String ARRIVAL = "knativearrivaltime";
+
+    /** Whether the event came through a broker, which routes the reply on; otherwise nobody may. */
+    public static boolean viaBroker(CloudEvent event) {
+        return event.getExtension(ARRIVAL) != null;
     }
 
     private static Response reply(String stored, boolean structured) {

@@ -32,6 +32,15 @@ public class InboxEntry extends PanacheEntityBase {
     @Column(name = "received_at", nullable = false)
     public Instant receivedAt;
 
+    /**
+     * Serialises concurrent deliveries of one event until the caller's transaction ends, so that a redelivery finds
+     * the first one's row instead of inserting its own and failing on inbox_once (and logging the violation).
+     */
+    public static void lock(String consumer, String source, String id) {
+        getEntityManager().createNativeQuery("select 1 from pg_advisory_xact_lock(hashtextextended(?1, 0))")
+                .setParameter(1, consumer + '\n' + source + '\n' + id).getSingleResult();
+    }
+
     public static InboxEntry find(String consumer, String source, String id) {
         return find("consumer = ?1 and eventSource = ?2 and eventId = ?3", consumer, source, id).firstResult();
     }

@@ -85,6 +85,7 @@ public final class EventCodec {
             requireLength(event.getType(), "type", MAX_TYPE);
             requireLength(event.getSource().toString(), "source", MAX_SOURCE);
             requireLength(event.getSubject(), "subject", MAX_ID);
+            requireStorableAttributes(event);
             requireJsonDataParses(event);
             return event;
         } catch (BadEventException e) {
@@ -103,6 +104,19 @@ public final class EventCodec {
         if (value != null && value.length() > max) {
             throw new BadEventException("CloudEvent attribute '" + name + "' is " + value.length() + " characters long: at most "
                     + max + " are accepted");
+        }
+    }
+
+    /** Every attribute and extension ends up in a text column or a log line: refuse what PostgreSQL cannot store. */
+    private static void requireStorableAttributes(CloudEvent event) {
+        StorableText.require("CloudEvent attribute 'id'", event.getId());
+        StorableText.require("CloudEvent attribute 'type'", event.getType());
+        StorableText.require("CloudEvent attribute 'source'", event.getSource().toString());
+        StorableText.require("CloudEvent attribute 'subject'", event.getSubject());
+        StorableText.require("CloudEvent attribute 'datacontenttype'", event.getDataContentType());
+        StorableText.require("CloudEvent attribute 'dataschema'", event.getDataSchema() == null ? null : event.getDataSchema().toString());
+        for (String name : event.getExtensionNames()) {
+            StorableText.require("CloudEvent extension '" + name + "'", String.valueOf(event.getExtension(name)));
         }
     }
 
@@ -129,7 +143,7 @@ public final class EventCodec {
             return;
         }
         try {
-            JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(data);
+            StorableText.requireTree("data", JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(data));
         } catch (JsonProcessingException e) {
             throw new BadEventException("data " + (dct == null ? "without a content type (so JSON)" : "declared " + dct)
                     + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -151,4 +151,53 @@ class EventCodecTest {
         assertThatThrownBy(() -> EventCodec.data(bad, Payloads.StepFailed.class)).isInstanceOf(BadEventException.class)
                 .hasMessageContaining("field 'attempt'");
     }
+    private static Map<String, String> binaryHeaders(String subject, String extension) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("ce-specversion", "1.0");
+        h.put("ce-id", "e-1");
+        h.put("ce-type", "dev.sluice.push");
+        h.put("ce-source", "/test");
+        h.put("Content-Type", "application/json");
+        if (subject != null) {
+            h.put("ce-subject", subject);
+        }
+        if (extension != null) {
+            h.put("ce-origin", extension);
+        }
+        return h;
+    }
+
+    @Test
+    void aNulInAnAttributeOrExtensionIsBadInputNamingIt() {
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders("run\u0000x", null), "{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("'subject'").hasMessageContaining("NUL")
+                .extracting(e -> ((BadEventException) e).field()).isEqualTo("CloudEvent attribute 'subject'");
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders(null, "a\u0000"), "{}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("extension 'origin'");
+        String structured = "{\"specversion\":\"1.0\",\"id\":\"a\\u0000b\",\"type\":\"t\",\"source\":\"/s\",\"data\":{}}";
+        assertThatThrownBy(() -> EventCodec.read(Map.of("Content-Type", EventCodec.STRUCTURED_JSON), structured.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("'id'");
+    }
+
+    @Test
+    void aNulOrAnUnpairedSurrogateInTheDataIsBadInputNamingTheField() {
+        String nul = "{\"repository\":{\"url\":\"https://x\\u0000\"},\"commits\":[{\"id\":\"a\"}]}";
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders(null, null), nul.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("data.repository.url").hasMessageContaining("NUL");
+        String surrogate = "{\"commits\":[{\"message\":\"x\\ud800y\"}]}";
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders(null, null), surrogate.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("data.commits[0].message").hasMessageContaining("surrogate");
+        String key = "{\"a\\u0000\":1}";
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders(null, null), key.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(BadEventException.class).hasMessageContaining("field name in data");
+        byte[] invalidUtf8 = { '{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}' };
+        assertThatThrownBy(() -> EventCodec.read(binaryHeaders(null, null), invalidUtf8)).isInstanceOf(BadEventException.class);
+    }
+
+    @Test
+    void storableTextAcceptsPairedSurrogatesAndControlCharactersOtherThanNul() {
+        assertThat(StorableText.problem("emoji \uD83D\uDE00, tab\t, bell\u0007, \u00e9")).isNull();
+        assertThat(StorableText.problem("\uDE00")).contains("U+DE00");
+        assertThat(StorableText.problem("x\uD83D")).contains("U+D83D");
+    }
 }

@@ -49,7 +49,7 @@ public class BrokerResource {
         try {
             event = EventCodec.read(CloudEventResource.flatten(headers), body);
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         LocalBroker.Accepted accepted;
         try {

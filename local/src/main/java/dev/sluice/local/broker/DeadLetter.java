@@ -33,6 +33,20 @@ public final class DeadLetter {
                 .build();
     }
 
+    /** Where the broker's own ingress refused a reply for its TTL, as Knative's ingress does (400). */
+    static final String INGRESS = "/broker";
+
+    /** A reply the broker dropped because its {@code knativebrokerttl} ran out. */
+    public static CloudEvent expired(CloudEvent reply) {
+        String why = LocalBroker.TTL + " exhausted: the reply chain is longer than its TTL allows (a loop, or a low TTL set by its sender)";
+        return CloudEventBuilder.from(reply)
+                .withoutExtension(LocalBroker.TTL)
+                .withExtension(DEST, URI.create(INGRESS))
+                .withExtension(CODE, 400)
+                .withExtension(DATA, encode(why.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .build();
+    }
+
     static String encode(byte[] body) {
         if (body == null) {
             return "";

@@ -177,7 +177,10 @@ public class DeliveryWorkers {
             }
             if (outcome.reply() != null) {
                 Optional<CloudEvent> reply = broker.reply(outcome.reply(), event);
-                return reply.isPresent() && broker.ingest(reply.get()).deliveries() > 0 ? Duration.ZERO : null;
+                if (reply.isEmpty()) {
+                    return deadLetterExpired(claim, outcome.reply());
+                }
+                return broker.ingest(reply.get()).deliveries() > 0 ? Duration.ZERO : null;
             }
             return null;
         }
@@ -204,6 +207,21 @@ public class DeliveryWorkers {
         long row = store.insertEvent(letter);
         store.insertDelivery(row, claim.trigger(), claim.deadLetterTarget(), claim.spec(), null, claim.id());
         LOG.errorf("delivery %d dead-lettered to %s: %s", claim.id(), claim.deadLetterTarget(), why);
+        return Duration.ZERO;
+    }
+
+    /** A reply dropped for its TTL goes to the Trigger's dead-letter sink like any event that cannot be delivered. */
+    private Duration deadLetterExpired(DeliveryStore.Claim claim, CloudEvent reply) {
+        if (claim.deadLetterTarget() == null) {
+            LOG.errorf("reply %s %s to delivery %d dropped for its %s, and trigger %s has no dead-letter sink", reply.getType(),
+                    reply.getId(), claim.id(), LocalBroker.TTL, claim.trigger());
+            return null;
+        }
+        CloudEvent letter = DeadLetter.expired(reply);
+        long row = store.insertEvent(letter);
+        store.insertDelivery(row, claim.trigger(), claim.deadLetterTarget(), claim.spec(), null, claim.id());
+        LOG.errorf("reply %s %s to delivery %d dropped for its %s: dead-lettered to %s", reply.getType(), reply.getId(),
+                claim.id(), LocalBroker.TTL, claim.deadLetterTarget());
         return Duration.ZERO;
     }
 

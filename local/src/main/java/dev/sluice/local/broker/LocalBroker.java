@@ -101,7 +101,8 @@ public class LocalBroker {
     public Optional<CloudEvent> reply(CloudEvent reply, CloudEvent cause) {
         int ttl = ttl(cause) - 1;
         if (ttl <= 0) {
-            LOG.warnf("reply %s %s to %s dropped: %s exhausted (a reply loop?)", reply.getType(), reply.getId(), cause.getId(), TTL);
+            LOG.warnf("reply %s %s to %s not routed: %s exhausted (a reply loop, or a low TTL its sender set)", reply.getType(),
+                    reply.getId(), cause.getId(), TTL);
             return Optional.empty();
         }
         return Optional.of(stamped(reply, ttl));

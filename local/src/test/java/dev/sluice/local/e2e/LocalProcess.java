@@ -108,10 +108,6 @@ final class LocalProcess implements AutoCloseable {
         return port;
     }
 
-    Path log() {
-        return log;
-    }
-
     long readyAfterMillis() {
         return readyAfterMillis;
     }
@@ -151,15 +147,6 @@ final class LocalProcess implements AutoCloseable {
             return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0).trim());
         } catch (IOException | RuntimeException e) {
             return -1;
-        }
-    }
-
-    /** The admin token a local run writes to its data folder, once API authentication exists; null before. */
-    String adminToken() {
-        try {
-            return Files.readString(dataDir.resolve("admin-token")).trim();
-        } catch (IOException e) {
-            return null;
         }
     }
 

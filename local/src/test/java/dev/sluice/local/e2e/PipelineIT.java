@@ -113,6 +113,29 @@ class PipelineIT {
     }
 
     @Test
+    void aPushCarryingATtlOfOneFromItsSenderStillReachesSucceeded() {
+        // the broker would give route's reply that TTL and drop it: the run's chain starts through the outbox instead
+        try (TestRepository repo = exampleRepository()) {
+            String sha = repo.commitFolder("the example", examplePath());
+            push("/broker", Map.of("ce-knativebrokerttl", "1"), UUID.randomUUID().toString(), repo.url(), "refs/heads/main", null, sha);
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
+    void aPushPostedStraightToRouteInsteadOfTheBrokerStillReachesSucceeded() {
+        // the analysis request goes back to this caller, who drops it: route has put it in its outbox as well
+        try (TestRepository repo = exampleRepository()) {
+            String sha = repo.commitFolder("the example", examplePath());
+            HttpResponse<String> reply = push("/fn/route", Map.of(), UUID.randomUUID().toString(), repo.url(), "refs/heads/main", null, sha);
+            assertThat(reply.headers().firstValue("ce-type")).hasValue("dev.sluice.analysis.requested");
+            JsonNode run = awaitFinal(runOf(repo.url(), sha));
+            assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("SUCCEEDED");
+        }
+    }
+
+    @Test
     void aStaleResultChangesNothing() {
         try (TestRepository repo = exampleRepository()) {
             String sha = repo.commitFolder("the example", examplePath());
@@ -304,12 +327,20 @@ class PipelineIT {
     }
 
     private void push(String id, String url, String ref, String before, String after) {
+        push("/broker", Map.of(), id, url, ref, before, after);
+    }
+
+    /** A dev.sluice.push posted to {@code path} (the broker, or a function straight), with {@code extra} headers. */
+    private HttpResponse<String> push(String path, Map<String, String> extra, String id, String url, String ref, String before, String after) {
         String data = "{\"repository\":{\"url\":\"" + url + "\",\"name\":\"hello\"},\"ref\":\"" + ref + "\",\"before\":"
                 + (before == null ? "\"" + "0".repeat(40) + "\"" : "\"" + before + "\"") + ",\"after\":\"" + after
                 + "\",\"commits\":[],\"pusher\":\"e2e\"}";
-        HttpResponse<String> r = post("/broker", Map.of("ce-specversion", "1.0", "ce-id", id, "ce-type", "dev.sluice.push",
-                "ce-source", "/e2e", "Content-Type", "application/json"), data);
+        Map<String, String> headers = new java.util.HashMap<>(Map.of("ce-specversion", "1.0", "ce-id", id, "ce-type", "dev.sluice.push",
+                "ce-source", "/e2e", "Content-Type", "application/json"));
+        headers.putAll(extra);
+        HttpResponse<String> r = post(path, headers, data);
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+        return r;
     }
 
     /** The id of the run for a pushed commit, once route has created it. */

@@ -33,6 +33,7 @@ import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.StorableText;
 import dev.sluice.report.StageReport;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.route.orchestration.RunOrchestrator.Command;
@@ -256,6 +257,7 @@ public class RunsResource {
             if (!json.isObject()) {
                 return new Who(by, null, ErrorBody.response(400, "body must be a JSON object like {\"reason\": \"...\"}"));
             }
+            StorableText.requireTree("body", json);
             return new Who(by, json.hasNonNull("reason") ? json.get("reason").asText() : null, null);
         } catch (JsonProcessingException e) {
             return new Who(by, null, ErrorBody.response(400, "body is not valid JSON: " + e.getOriginalMessage()));

@@ -32,6 +32,7 @@ import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
+import dev.sluice.events.StorableText;
 import dev.sluice.route.orchestration.CircuitBreaker;
 import dev.sluice.route.orchestration.RunOrchestrator;
 import dev.sluice.route.security.ApiRoles;
@@ -125,6 +126,7 @@ public class EnvironmentsResource {
                 if (!json.isObject()) {
                     return ErrorBody.response(400, "body must be a JSON object like {\"releaseId\": \"...\", \"reason\": \"...\"}");
                 }
+                StorableText.requireTree("body", json);
                 releaseId = text(json, "releaseId");
                 reason = text(json, "reason");
             } catch (JsonProcessingException e) {

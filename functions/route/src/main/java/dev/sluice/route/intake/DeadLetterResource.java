@@ -31,6 +31,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.CloudEventResource;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.ForgedEvents;
+import dev.sluice.delivery.InboxEntry;
 import dev.sluice.delivery.OutboxEvent;
 import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
@@ -68,7 +69,7 @@ public class DeadLetterResource {
         try {
             event = EventCodec.read(CloudEventResource.flatten(headers), body);
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         // A dead letter is one of Sluice's own events (its proof must hold) or one from outside that names no run.
         if (EventProof.needsProof(event.getType())) {
@@ -83,8 +84,16 @@ public class DeadLetterResource {
         String destination = extension(event, "knativeerrordest");
         String code = extension(event, "knativeerrorcode");
         String data = decode(extension(event, "knativeerrordata"));
+        // what dead_letters holds (V5): a broker sends a URL and an HTTP status, never more
+        if (code != null && code.length() > 64 || destination != null && destination.length() > 2000) {
+            String name = code != null && code.length() > 64 ? "knativeerrorcode" : "knativeerrordest";
+            return ErrorBody.badInput(new BadEventException("CloudEvent extension '" + name + "' is too long for a dead letter: at most "
+                    + (name.equals("knativeerrorcode") ? 64 : 2000) + " characters", "CloudEvent extension '" + name + "'"));
+        }
         UUID runId = EventProof.needsProof(event.getType()) ? ForgedEvents.runId(event) : null;
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {
+            // concurrent deliveries of one dead letter: the later ones wait and find the first (no unique violation)
+            InboxEntry.lock("dead-letter", event.getSource().toString(), event.getId());
             if (DeadLetter.count("eventSource = ?1 and eventId = ?2 and destination = ?3", event.getSource().toString(),
                     event.getId(), destination) > 0) {
                 return false;
@@ -139,7 +148,8 @@ public class DeadLetterResource {
             return null;
         }
         try {
-            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+            // the subscriber's answer, not the sender's input: kept, with NUL (which PostgreSQL refuses) made visible
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8).replace('\u0000', '\uFFFD');
         } catch (IllegalArgumentException e) {
             return base64;
         }

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cloudevents.CloudEvent;
+import dev.sluice.delivery.EventDispatcher;
 import dev.sluice.delivery.EventHandler;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
@@ -94,7 +95,8 @@ public class RouteEvents implements EventHandler {
             case EventTypes.RUN_APPROVE -> command(Command.APPROVE, event, cause);
             case EventTypes.RUN_REJECT -> command(Command.REJECT, event, cause);
             case EventTypes.RUN_CANCEL -> command(Command.CANCEL, event, cause);
-            case EventTypes.RUN_RETRY -> onCommandedRun(event, (run, c) -> orchestrator.retryRun(run, c.by(), c.reason(), cause).events());
+            case EventTypes.RUN_RETRY -> newChain(event,
+                    onCommandedRun(event, (run, c) -> orchestrator.retryRun(run, c.by(), c.reason(), cause).events()));
             case EventTypes.TICK, PING -> orchestrator.onTick(cause);
             default -> throw new BadEventException("route does not handle " + event.getType());
         };
@@ -124,7 +126,23 @@ public class RouteEvents implements EventHandler {
     }
 
     private List<CloudEvent> push(Forge forge, CloudEvent event, Cause cause) {
-        return orchestrator.onPush(PushNormalizer.normalize(forge, EventCodec.dataTree(event)), cause);
+        return newChain(event, orchestrator.onPush(PushNormalizer.normalize(forge, EventCodec.dataTree(event)), cause));
+    }
+
+    /**
+     * A new run's first request starts its own chain. A broker gives a reply the TTL of the event it answers (Knative
+     * copies it), and whoever sent the push may have set that low: so when the push came through a broker, the request
+     * goes through the outbox, which the broker's ingress stamps afresh, and the reply is empty. (Posted straight to
+     * route, the dispatcher outboxes the reply itself.)
+     */
+    static List<CloudEvent> newChain(CloudEvent cause, List<CloudEvent> out) {
+        if (out.isEmpty() || out.get(0) == null || !EventDispatcher.viaBroker(cause)) {
+            return out;
+        }
+        List<CloudEvent> outboxed = new ArrayList<>();
+        outboxed.add(null);
+        outboxed.addAll(out);
+        return outboxed;
     }
 
     private List<CloudEvent> command(Command command, CloudEvent event, Cause cause) {

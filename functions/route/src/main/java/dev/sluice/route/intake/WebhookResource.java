@@ -37,6 +37,7 @@ import dev.sluice.delivery.OutboxRelay;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
+import dev.sluice.events.StorableText;
 import dev.sluice.events.Payloads.Push;
 import dev.sluice.route.intake.PushNormalizer.Forge;
 import dev.sluice.route.orchestration.RunOrchestrator;
@@ -151,7 +152,7 @@ public class WebhookResource {
         try {
             pushes = PushNormalizer.bitbucket(tree("bitbucket", body));
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         String base = eventId("bitbucket", delivery);
         Started started = new Started();
@@ -170,7 +171,7 @@ public class WebhookResource {
         try {
             push = PushNormalizer.normalize(forge, tree(name, body));
         } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
+            return ErrorBody.badInput(e);
         }
         String id = eventId(name, delivery);
         Started started = new Started();
@@ -320,6 +321,7 @@ public class WebhookResource {
             if (tree == null || !tree.isObject()) {
                 throw new BadEventException(name + " webhook body must be a JSON object");
             }
+            StorableText.requireTree("body", tree);
             return tree;
         } catch (JsonProcessingException e) {
             throw new BadEventException(name + " webhook body is not valid JSON: " + e.getOriginalMessage());
