@@ -71,6 +71,15 @@ public class DeadLetterResource {
         } catch (BadEventException e) {
             return ErrorBody.badInput(e);
         }
+        String destination = extension(event, "knativeerrordest");
+        String code = extension(event, "knativeerrorcode");
+        String data = decode(extension(event, "knativeerrordata"));
+        // what dead_letters holds (V5): a broker sends a URL and an HTTP status, never more
+        if (code != null && code.length() > 64 || destination != null && destination.length() > 2000) {
+            String name = code != null && code.length() > 64 ? "knativeerrorcode" : "knativeerrordest";
+            return ErrorBody.badInput(new BadEventException("CloudEvent extension '" + name + "' is too long for a dead letter: at most "
+                    + (name.equals("knativeerrorcode") ? 64 : 2000) + " characters", "CloudEvent extension '" + name + "'"));
+        }
         // A dead letter is one of Sluice's own events (its proof must hold) or one from outside that names no run.
         if (EventProof.needsProof(event.getType())) {
             Optional<Response> refused = forged.refuse("route's dead-letter sink", event);
@@ -80,15 +89,6 @@ public class DeadLetterResource {
         } else if (!OUTSIDE_TYPES.contains(event.getType())) {
             return ErrorBody.response(400, event.getType() + " is not an event the broker delivers to a Sluice function: "
                     + "not a dead letter", Map.of("type", event.getType(), "id", event.getId()));
-        }
-        String destination = extension(event, "knativeerrordest");
-        String code = extension(event, "knativeerrorcode");
-        String data = decode(extension(event, "knativeerrordata"));
-        // what dead_letters holds (V5): a broker sends a URL and an HTTP status, never more
-        if (code != null && code.length() > 64 || destination != null && destination.length() > 2000) {
-            String name = code != null && code.length() > 64 ? "knativeerrorcode" : "knativeerrordest";
-            return ErrorBody.badInput(new BadEventException("CloudEvent extension '" + name + "' is too long for a dead letter: at most "
-                    + (name.equals("knativeerrorcode") ? 64 : 2000) + " characters", "CloudEvent extension '" + name + "'"));
         }
         UUID runId = EventProof.needsProof(event.getType()) ? ForgedEvents.runId(event) : null;
         boolean stored = QuarkusTransaction.requiringNew().call(() -> {
