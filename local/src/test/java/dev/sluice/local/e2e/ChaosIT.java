@@ -73,9 +73,8 @@ class ChaosIT {
 
     // figures
     private final AtomicInteger accepted = new AtomicInteger();
-    private final AtomicInteger resentConnection = new AtomicInteger();
-    private final AtomicInteger resent503 = new AtomicInteger();
-    private final AtomicInteger resentOther = new AtomicInteger();
+    /** Re-sends by what refused the delivery: "connection error", "HTTP 503", ... */
+    private final Map<String, AtomicInteger> resent = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicLong lastAcceptedNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> deliveryProblems = new ConcurrentLinkedQueue<>();
     private final List<String> chaosLog = Collections.synchronizedList(new ArrayList<>());
@@ -83,7 +82,7 @@ class ChaosIT {
     private final AtomicInteger postgresKillsDone = new AtomicInteger();
 
     /** One delivery of a push to the broker: the push itself or a duplicate (same ce-id and source). */
-    private record Delivery(Push push, boolean duplicate, CyclicBarrier together) {
+    private record Delivery(Push push, boolean duplicate, CyclicBarrier together, boolean withNext) {
     }
 
     @Test
@@ -124,12 +123,13 @@ class ChaosIT {
                     + " reorderings %d; sent in %d ms at ~%.1f/s%n", repos.allPushes().size(), repos.forcePushes, repos.repos.size(),
                     repos.repos.size() * ChaosRepositories.BRANCHES.size(), plan.size(), duplicates, concurrentDuplicates, reorderings,
                     sendMs, rate));
-            f.append(String.format("  re-sent: %d after a connection error, %d after 503, %d after another refusal%n",
-                    resentConnection.get(), resent503.get(), resentOther.get()));
+            f.append(String.format("  re-sent (as a broker would) after: %s%n", resent.isEmpty() ? "nothing" : resent));
             f.append(String.format("  kills: %d of the process, %d of PostgreSQL%n", sluiceKillsDone.get(), postgresKillsDone.get()));
             chaosLog.forEach(line -> f.append("    ").append(line).append('\n'));
             f.append(String.format("  settled: %s, %d ms after the last push was accepted%n", settled, settleMs));
             f.append(String.format("  runs %d by state %s%n", runs.size(), verdict.runsByState()));
+            f.append(String.format("  releases verified %d over %d environments%n", releases.values().stream()
+                    .mapToLong(l -> l.stream().filter(x -> "VERIFIED".equals(x.outcome())).count()).sum(), releases.size()));
             f.append(String.format("  violations %d: %s%n", verdict.violations.size(), countsWithDelivery(verdict)));
             verdict.violations.forEach(v -> f.append("    ").append(v).append('\n'));
             String figures = f.toString();
@@ -174,11 +174,16 @@ class ChaosIT {
                 branches.add(order);
             }
         }
+        // branches interleaved at random, each taking its turn with a burst of 1 to 3 pushes sent at once
         List<Delivery> plan = new ArrayList<>();
         List<List<Push>> open = new ArrayList<>(branches.stream().map(ArrayList::new).toList());
         while (!open.isEmpty()) {
             int b = random.nextInt(open.size());
-            plan.add(new Delivery(open.get(b).remove(0), false, null));
+            double dice = random.nextDouble();
+            int burst = dice < 0.5 ? 1 : dice < 0.8 ? 2 : 3;
+            for (int i = 0; i < burst && !open.get(b).isEmpty(); i++) {
+                plan.add(new Delivery(open.get(b).remove(0), false, null, i + 1 < burst && open.get(b).size() > 0));
+            }
             if (open.get(b).isEmpty()) {
                 open.remove(b);
             }
@@ -191,10 +196,13 @@ class ChaosIT {
             if (random.nextBoolean()) {
                 // the same delivery twice at the same moment, as a broker retrying a slow answer would
                 CyclicBarrier together = new CyclicBarrier(2);
-                plan.set(at, new Delivery(p, false, together));
-                plan.add(at + 1, new Delivery(p, true, together));
+                boolean burstGoesOn = plan.get(at).withNext();
+                plan.set(at, new Delivery(p, false, together, true));
+                plan.add(at + 1, new Delivery(p, true, together, burstGoesOn));
             } else {
-                plan.add(random.nextInt(plan.size() + 1), new Delivery(p, true, null));
+                // later, earlier or inside a burst: a broker redelivers whenever it likes
+                int where = random.nextInt(plan.size() + 1);
+                plan.add(where, new Delivery(p, true, null, where > 0 && plan.get(where - 1).withNext()));
             }
         }
         return plan;
@@ -235,40 +243,43 @@ class ChaosIT {
     private void deliver(List<Delivery> plan, Random random) throws Exception {
         ExecutorService senders = Executors.newFixedThreadPool(8);
         ExecutorService chaos = Executors.newSingleThreadExecutor();
-        List<Future<?>> chaosDone = new ArrayList<>();
         List<Future<?>> sent = new ArrayList<>();
-        // process kills at 30% and 75% of the deliveries, PostgreSQL at 50%
-        Map<Integer, Runnable> actions = new HashMap<>();
+        // by the deliveries accepted, so each blow lands on a pipeline that took the last one: the process at 30% and
+        // 75%, PostgreSQL at 50%
+        List<Map.Entry<Integer, Runnable>> blows = new ArrayList<>();
         if (sluiceKills > 0) {
-            actions.put(plan.size() * 3 / 10, this::killSluice);
+            blows.add(Map.entry(plan.size() * 3 / 10, this::killSluice));
         }
         if (postgresKills > 0) {
-            actions.put(plan.size() / 2, this::killPostgres);
+            blows.add(Map.entry(plan.size() / 2, this::killPostgres));
         }
         if (sluiceKills > 1) {
-            actions.put(plan.size() * 3 / 4, this::killSluice);
+            blows.add(Map.entry(plan.size() * 3 / 4, this::killSluice));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds((long) (plan.size() / rate) + 600).toNanos();
-        try {
-            for (int k = 0; k < plan.size(); k++) {
-                Runnable action = actions.get(k);
-                if (action != null) {
-                    chaosDone.add(chaos.submit(action));
+        Future<?> chaosDone = chaos.submit(() -> {
+            for (var blow : blows) {
+                while (accepted.get() < blow.getKey() && System.nanoTime() < deadline) {
+                    LocalProcess.sleep(20);
                 }
-                Delivery d = plan.get(k);
+                blow.getValue().run();
+            }
+        });
+        try {
+            int burst = 0;
+            for (Delivery d : plan) {
                 sent.add(senders.submit(() -> send(d, deadline)));
-                boolean pairedNext = k + 1 < plan.size() && d.together() != null && plan.get(k + 1).together() == d.together();
-                if (!pairedNext) {
-                    // exponential gaps: mostly steady, sometimes a burst of pushes together
-                    LocalProcess.sleep((long) (-Math.log(1 - random.nextDouble()) * 1000 / rate));
+                burst++;
+                if (!d.withNext()) {
+                    // exponential gaps between bursts, the mean keeping the rate
+                    LocalProcess.sleep((long) (-Math.log(1 - random.nextDouble()) * 1000 * burst / rate));
+                    burst = 0;
                 }
             }
             for (Future<?> f : sent) {
                 f.get();
             }
-            for (Future<?> f : chaosDone) {
-                f.get();
-            }
+            chaosDone.get();
         } finally {
             senders.shutdownNow();
             chaos.shutdownNow();
@@ -298,16 +309,14 @@ class ChaosIT {
                     lastAcceptedNanos.set(System.nanoTime());
                     return;
                 }
-                if (r.statusCode() == 503) {
-                    resent503.incrementAndGet();
-                } else if (r.statusCode() >= 500 || r.statusCode() == 404 || r.statusCode() == 408 || r.statusCode() == 429) {
-                    resentOther.incrementAndGet();
+                if (r.statusCode() >= 500 || r.statusCode() == 404 || r.statusCode() == 408 || r.statusCode() == 429) {
+                    resent.computeIfAbsent("HTTP " + r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
                 } else {
                     deliveryProblems.add("push " + p + (d.duplicate() ? " (duplicate)" : "") + " refused with " + r.statusCode() + ": " + r.body());
                     return;
                 }
             } catch (IOException e) {
-                resentConnection.incrementAndGet();
+                resent.computeIfAbsent("connection error", k -> new AtomicInteger()).incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -165,6 +165,8 @@ final class ChaosVerdict {
         if (!verified.isEmpty() && verified.get(verified.size() - 1).sha().equals(tip)) {
             return;
         }
+        Map<String, Integer> order = new HashMap<>();
+        repo.pushes.get(branch).forEach(p -> order.put(p.after(), p.index()));
         String tipRuns = runs.stream().filter(r -> r.repository().equals(repo.url()) && r.sha().equals(tip))
                 .map(r -> r.id() + " " + r.state() + (r.reason() == null ? "" : " (" + r.reason() + ")")).toList().toString();
         if (verified.isEmpty()) {
@@ -172,9 +174,9 @@ final class ChaosVerdict {
         } else {
             ReleaseRecord last = verified.get(verified.size() - 1);
             RunRecord lastRun = byId.get(last.runId());
-            add("not on tip", env + " ends on " + short10(last.sha()) + " (release #" + last.number() + ", run " + last.runId()
-                    + (lastRun == null ? "" : " " + lastRun.state()) + ") instead of its branch's tip " + short10(tip)
-                    + "; the tip's run(s): " + tipRuns);
+            add("not on tip", env + " ends on " + short10(last.sha()) + " (push #" + order.get(last.sha()) + ", release #"
+                    + last.number() + ", run " + last.runId() + (lastRun == null ? "" : " " + lastRun.state()) + ") instead of its branch's tip "
+                    + short10(tip) + " (push #" + order.get(tip) + "); the tip's run(s): " + tipRuns);
         }
     }
 
