@@ -47,7 +47,7 @@ import dev.sluice.local.e2e.ChaosVerdict.Step;
  * <p>Size and pace by system property: {@code sluice.chaos.pushes} (200), {@code sluice.chaos.repositories}
  * (pushes / 50, at least 2; 4 branches each), {@code sluice.chaos.rate} (pushes sent per second, 6),
  * {@code sluice.chaos.seed} (random), {@code sluice.chaos.sluice-kills} (2), {@code sluice.chaos.postgres-kills} (1),
- * {@code sluice.chaos.settle-seconds} (300). {@code local/bench/chaos.sh} runs the full size.
+ * {@code sluice.chaos.settle-seconds} (one per push, at least 300). {@code local/bench/chaos.sh} runs the full size.
  */
 class ChaosIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +65,7 @@ class ChaosIT {
     private final long seed = Long.getLong("sluice.chaos.seed", System.nanoTime());
     private final int sluiceKills = Integer.getInteger("sluice.chaos.sluice-kills", 2);
     private final int postgresKills = Integer.getInteger("sluice.chaos.postgres-kills", 1);
-    private final Duration settleLimit = Duration.ofSeconds(Integer.getInteger("sluice.chaos.settle-seconds", 300));
+    private final Duration settleLimit = Duration.ofSeconds(Integer.getInteger("sluice.chaos.settle-seconds", Math.max(300, pushes)));
 
     private Path dataDir;
     private volatile LocalProcess pipeline;
@@ -96,7 +96,9 @@ class ChaosIT {
             System.out.printf("chaos: seed %d, %d pushes over %d repositories and %d branches (%d forced), made in %d ms; data %s%n",
                     seed, repos.allPushes().size(), repos.repos.size(), repos.repos.size() * ChaosRepositories.BRANCHES.size(),
                     repos.forcePushes, (System.nanoTime() - t0) / 1_000_000, dataDir);
-            pipeline = new LocalProcess(dataDir).start();
+            // assigned before start(), so that the finally block ends a process that never got ready too
+            pipeline = new LocalProcess(dataDir);
+            pipeline.start();
             base = pipeline.base();
 
             List<Delivery> plan = plan(repos, random);
@@ -336,7 +338,8 @@ class ChaosIT {
         long t = System.nanoTime();
         LocalProcess old = pipeline;
         old.kill();
-        pipeline = new LocalProcess(dataDir, old.port()).start();
+        pipeline = new LocalProcess(dataDir, old.port());
+        pipeline.start();
         chaosLog.add(String.format("process SIGKILLed after %d accepted deliveries; ready again after %d ms", accepted.get(),
                 (System.nanoTime() - t) / 1_000_000));
     }
