@@ -10,10 +10,12 @@ shift || true
 LOG=$(mktemp)
 trap 'rm -f "$LOG"' EXIT
 STATUS=0
+FIGURES="local/target/chaos/figures-$N.txt"
+rm -f "$FIGURES"
 ./mvnw -B -pl local -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dit.test=ChaosIT -Dsluice.chaos.pushes="$N" "$@" > "$LOG" 2>&1 || STATUS=$?
-if [ -f "local/target/chaos/figures-$N.txt" ] && [ "local/target/chaos/figures-$N.txt" -nt "$LOG" ]; then
-  cat "local/target/chaos/figures-$N.txt"
+if [ -f "$FIGURES" ]; then
+  cat "$FIGURES"
 else
   tail -60 "$LOG"
 fi

@@ -176,13 +176,22 @@ class ChaosIT {
                 branches.add(order);
             }
         }
-        // branches interleaved at random, each taking its turn with a burst of 1 to 3 pushes sent at once
+        // branches interleaved at random, each taking its turn with a burst of 1 to 3 pushes sent at once; a branch's
+        // last 2 or 3 pushes go together in a shuffled burst, so that the race for its tip is run at the end, where
+        // no later push can hide a wrong winner
         List<Delivery> plan = new ArrayList<>();
         List<List<Push>> open = new ArrayList<>(branches.stream().map(ArrayList::new).toList());
         while (!open.isEmpty()) {
             int b = random.nextInt(open.size());
+            List<Push> rest = open.get(b);
             double dice = random.nextDouble();
             int burst = dice < 0.5 ? 1 : dice < 0.8 ? 2 : 3;
+            if (rest.size() <= 3) {
+                burst = rest.size();
+                Collections.shuffle(rest, random);
+            } else if (rest.size() - burst < 2) {
+                burst = rest.size() - 2;
+            }
             for (int i = 0; i < burst && !open.get(b).isEmpty(); i++) {
                 plan.add(new Delivery(open.get(b).remove(0), false, null, i + 1 < burst && open.get(b).size() > 0));
             }
