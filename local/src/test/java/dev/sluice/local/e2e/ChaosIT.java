@@ -77,6 +77,7 @@ class ChaosIT {
     private final Map<String, AtomicInteger> resent = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final AtomicLong lastAcceptedNanos = new AtomicLong();
     private final ConcurrentLinkedQueue<String> deliveryProblems = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> recoveryProblems = new ConcurrentLinkedQueue<>();
     private final List<String> chaosLog = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger sluiceKillsDone = new AtomicInteger();
     private final AtomicInteger postgresKillsDone = new AtomicInteger();
@@ -118,6 +119,7 @@ class ChaosIT {
             Map<String, List<ReleaseRecord>> releases = releases(repos);
             ChaosVerdict verdict = new ChaosVerdict(repos, runs, releases).judge();
             deliveryProblems.forEach(p -> verdict.violations.add(new ChaosVerdict.Violation("delivery", p)));
+            recoveryProblems.forEach(p -> verdict.violations.add(new ChaosVerdict.Violation("no recovery", p)));
 
             StringBuilder f = new StringBuilder();
             f.append(String.format("chaos figures (seed %d):%n", seed));
@@ -152,6 +154,7 @@ class ChaosIT {
     private static Map<String, Integer> countsWithDelivery(ChaosVerdict verdict) {
         Map<String, Integer> counts = new LinkedHashMap<>(verdict.counts());
         counts.putIfAbsent("delivery", 0);
+        counts.putIfAbsent("no recovery", 0);
         return counts;
     }
 
@@ -385,7 +388,7 @@ class ChaosIT {
                 last = e.toString();
             }
         }
-        deliveryProblems.add("PostgreSQL (pid " + pid + ") SIGKILLed: the pipeline did not recover within " + POSTGRES_RECOVERY_LIMIT.toSeconds()
+        recoveryProblems.add("PostgreSQL (pid " + pid + ") SIGKILLed: the pipeline did not recover within " + POSTGRES_RECOVERY_LIMIT.toSeconds()
                 + " s (last answer of GET /runs: " + abbreviate(last) + "); the process is killed and restarted to go on");
         chaosLog.add("PostgreSQL (pid " + pid + ") SIGKILLed after " + acceptedAtKill + " accepted deliveries: not recovered within "
                 + POSTGRES_RECOVERY_LIMIT.toSeconds() + " s");
