@@ -186,6 +186,8 @@ public final class EventCodec {
             if (tree == null || !tree.isObject()) {
                 throw new BadEventException("data of " + event.getType() + " must be a JSON object");
             }
+            // read checks data whose content type is JSON by its pattern; any "json" type read here ends in columns too
+            StorableText.requireTree("data", tree);
             return tree;
         } catch (JsonProcessingException e) {
             throw new BadEventException("data of " + event.getType() + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -195,6 +195,16 @@ class EventCodecTest {
     }
 
     @Test
+    void aNulInDataOfAJsonContentTypeTheFormatDoesNotCallJsonIsStillBadInput() {
+        // found by local's FuzzTest (seed 6454335979720): application/vnd.api+json passed read and reached a column
+        Map<String, String> h = binaryHeaders(null, null);
+        h.put("Content-Type", "application/vnd.api+json");
+        var event = EventCodec.read(h, "{\"repository\":{\"name\":\"a\\u0000b\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> EventCodec.dataTree(event)).isInstanceOf(BadEventException.class)
+                .hasMessageContaining("data.repository.name").hasMessageContaining("NUL");
+    }
+
+    @Test
     void storableTextAcceptsPairedSurrogatesAndControlCharactersOtherThanNul() {
         assertThat(StorableText.problem("emoji \uD83D\uDE00, tab\t, bell\u0007, \u00e9")).isNull();
         assertThat(StorableText.problem("\uDE00")).contains("U+DE00");
