@@ -86,6 +86,30 @@ class PushOrderPropertyTest {
         }
     }
 
+    @Test
+    void aPushTwoForcedPushesAgoArrivingAfterTheTipIsOlderByTheBranchTip() throws Exception {
+        try (TestRepository repo = TestRepository.create()) {
+            String c4 = repo.commit("4", Map.of("a.txt", "4"));
+            String c5 = repo.commit("5", Map.of("a.txt", "5"));
+            String c6;
+            String c7;
+            try (Git git = Git.open(repo.dir().toFile())) {
+                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(c4).call();
+                c6 = repo.commit("6 rewrites 5", Map.of("a.txt", "6"));
+                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(c4).call();
+                c7 = repo.commit("7 rewrites 6", Map.of("a.txt", "7"));
+            }
+            // the tip arrives first; the push of 6 (which would link 7 back to 5) has not arrived yet
+            assertThat(deliver(repo.url(), new Push(7, c6, c7, UUID.randomUUID().toString()))).isEqualTo(200);
+            assertThat(deliver(repo.url(), new Push(5, c4, c5, UUID.randomUUID().toString()))).isEqualTo(200);
+            Map<String, Run> bySha = new HashMap<>();
+            QuarkusTransaction.requiringNew().call(() -> Run.<Run> list("repositoryUrl = ?1", repo.url()))
+                    .forEach(r -> bySha.put(r.afterSha, r));
+            assertThat(bySha.get(c7).state).isEqualTo(RunState.ANALYZING);
+            assertThat(bySha.get(c5).state).as(bySha.get(c5).stateReason).isEqualTo(RunState.SUPERSEDED);
+        }
+    }
+
     private void trial(long seed) throws Exception {
         Random rnd = new Random(seed);
         try (TestRepository repo = TestRepository.create()) {

@@ -96,6 +96,13 @@ public class CommitOrder {
             if (r == null) {
                 return Order.UNKNOWN;
             }
+            // the cache's monitor: a fetch for another push of the repository must not change packs and refs mid-walk
+            synchronized (r) {
+                return byGit(r, a, b);
+            }
+        }
+
+        private Order byGit(Repository r, String a, String b) {
             try (RevWalk walk = new RevWalk(r)) {
                 var ca = walk.parseCommit(ObjectId.fromString(a));
                 var cb = walk.parseCommit(ObjectId.fromString(b));
@@ -122,7 +129,7 @@ public class CommitOrder {
                 }
                 return Order.UNKNOWN;
             } catch (IOException | RuntimeException e) {
-                LOG.debugf("cannot order %s and %s in %s: %s", a, b, repositoryUrl, e.getMessage());
+                LOG.warnf("cannot order %s and %s in %s by git: %s", a, b, repositoryUrl, e);
                 return Order.UNKNOWN;
             }
         }
@@ -157,7 +164,7 @@ public class CommitOrder {
                     repo = git.repositoryWith(repositoryUrl, a, CACHE_AREA);
                 } catch (RuntimeException e) {
                     gitProblem = e.getMessage();
-                    LOG.debugf("commit order of %s %s without git: %s", repositoryUrl, ref, gitProblem);
+                    LOG.infof("commit order of %s %s without git: %s", repositoryUrl, ref, gitProblem);
                 }
             }
             if (repo == null) {
