@@ -19,7 +19,7 @@ import dev.sluice.validate.rules.ValidationScope;
 
 /**
  * How far Sluice agrees with kube-linter and kube-score on their own test manifests, per check Sluice implements
- * (shared/fixtures/k8s/*&#47;expected.tsv), and that real manifests (microservices-demo, the Knative docs samples)
+ * (fixtures/k8s/*&#47;expected.tsv), and that real manifests (microservices-demo, the Knative docs samples)
  * get no false errors. Each fixture file is validated on its own, as the tools' tests do. The table is printed;
  * the floors asserted are the figures measured when the rules were written, so a rule that drifts fails here.
  */
