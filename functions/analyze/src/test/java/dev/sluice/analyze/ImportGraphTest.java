@@ -85,15 +85,15 @@ class ImportGraphTest {
                 "web/src/app.ts", "import {\n  api,\n  type Options, // the options\n} from './api';\n"
                         + "import React, {\n  useState,\n} from 'react';\n"
                         + "export {\n  Button\n}\n  from \"./ui/button\";\n"
-                        + "import type {\n  Money } from '../shared/money'\n",
+                        + "import type {\n  Money } from '../lib/money'\n",
                 "web/src/api.ts", "export default {\n  from: './not-an-import',\n};\nexport const api = 1;\n",
                 "web/src/ui/button.tsx", "export class Button {\n  label = 'ok'\n}\n",
                 "web/src/not-an-import.ts", "export const x = 1;\n",
-                "web/shared/money.ts", "export type Money = number;\n"));
+                "web/lib/money.ts", "export type Money = number;\n"));
         assertThat(g.importsOf("web/src/app.ts")).containsExactlyInAnyOrder("web/src/api.ts", "web/src/ui/button.tsx",
-                "web/shared/money.ts");
+                "web/lib/money.ts");
         assertThat(g.importsOf("web/src/api.ts")).as("an object literal's 'from' key is no import").isEmpty();
-        assertThat(g.dependentsOf(List.of("web/shared/money.ts"))).containsExactly("web/src/app.ts");
+        assertThat(g.dependentsOf(List.of("web/lib/money.ts"))).containsExactly("web/src/app.ts");
     }
 
     @Test

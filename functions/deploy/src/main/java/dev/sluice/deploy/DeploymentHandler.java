@@ -104,14 +104,8 @@ public class DeploymentHandler implements EventHandler {
         try {
             commit = source.read(request.repositoryUrl(), request.sha());
             to = Destination.of(request, commit.settings());
-        } catch (RepositoryNotAllowedException e) {
-            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
-        } catch (GitAccessException e) {
-            LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);
-        } catch (SettingsException e) {
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        } catch (GitAccessException | SettingsException e) {
+            return unreadable(request, e);
         }
         if (request.project() != null && !request.project().equals(to.project())) {
             return DeploymentReplies.failed(request.runId(), request.attempt(), "the request names project " + request.project()
@@ -132,14 +126,8 @@ public class DeploymentHandler implements EventHandler {
         }
         try {
             release = mode == DeployMode.CLUSTER ? cluster.start(request, commit, to) : plan.deploy(request, commit, to);
-        } catch (RepositoryNotAllowedException e) {
-            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
-        } catch (GitAccessException e) {
-            LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);
-        } catch (SettingsException e) {
-            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        } catch (GitAccessException | SettingsException e) {
+            return unreadable(request, e);
         } catch (ClusterDeployment.ClusterUnavailable e) {
             LOG.warnf("run %s: %s", request.runId(), e.getMessage());
             return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage() + " (nothing was recorded)", true);
@@ -211,5 +199,21 @@ public class DeploymentHandler implements EventHandler {
         if (value == null || value instanceof String s && s.isBlank()) {
             throw new BadEventException("data of " + event.getType() + " is missing '" + field + "'");
         }
+    }
+
+    /**
+     * The reply when the commit cannot be read: a repository the allowlist refuses and broken settings fail for good;
+     * git that cannot be reached now is retried.
+     */
+    private static CloudEvent unreadable(DeploymentRequested request, RuntimeException e) {
+        if (e instanceof RepositoryNotAllowedException) {
+            LOG.warnf("run %s: refused %s: %s", request.runId(), request.repositoryUrl(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
+        }
+        if (e instanceof GitAccessException) {
+            LOG.warnf("run %s: cannot read %s at %s: %s", request.runId(), request.repositoryUrl(), request.sha(), e.getMessage());
+            return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), true);
+        }
+        return DeploymentReplies.failed(request.runId(), request.attempt(), e.getMessage(), false);
     }
 }
