@@ -1,6 +1,8 @@
 package dev.sluice.run;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -106,7 +108,7 @@ public final class RunTransitions {
         String line = String.format("run %s %s@%s: %s -> %s%s", run.id.toString().substring(0, 8),
                 run.ref.replaceFirst("^refs/(heads|tags)/", ""), run.shortSha(), from == null ? "(new)" : from, to,
                 reason == null ? "" : " (" + (reason.length() > 300 ? reason.substring(0, 297) + "..." : reason) + ")");
-        afterCommit(line);
+        afterCommit(line, RunTransitioned.of(run, from, t));
     }
 
     private static String fitActor(String actor) {
@@ -115,20 +117,24 @@ public final class RunTransitions {
 
     private static final Object PROGRESS_LINES = new Object();
 
-    /** A progress line is printed once its transaction commits: a rolled-back duplicate prints nothing. */
-    private static void afterCommit(String line) {
-        TransactionSynchronizationRegistry registry = io.quarkus.arc.Arc.container() == null ? null
-                : io.quarkus.arc.Arc.container().instance(TransactionSynchronizationRegistry.class).get();
+    /**
+     * A progress line is printed, and {@link RunTransitioned} fired, once its transaction commits: a rolled-back
+     * duplicate prints and fires nothing.
+     */
+    private static void afterCommit(String line, RunTransitioned notice) {
+        io.quarkus.arc.ArcContainer arc = io.quarkus.arc.Arc.container();
+        TransactionSynchronizationRegistry registry = arc == null ? null
+                : arc.instance(TransactionSynchronizationRegistry.class).get();
         if (registry == null || registry.getTransactionStatus() != Status.STATUS_ACTIVE) {
             PROGRESS.info(line);
+            fire(arc, List.of(notice));
             return;
         }
         // one synchronization per transaction prints its lines in the order they were made (the transaction
         // manager runs separate synchronizations in reverse order)
-        @SuppressWarnings("unchecked")
-        java.util.List<String> lines = (java.util.List<String>) registry.getResource(PROGRESS_LINES);
+        Pending lines = (Pending) registry.getResource(PROGRESS_LINES);
         if (lines == null) {
-            java.util.List<String> pending = new java.util.ArrayList<>();
+            Pending pending = new Pending(new ArrayList<>(), new ArrayList<>());
             registry.putResource(PROGRESS_LINES, pending);
             registry.registerInterposedSynchronization(new Synchronization() {
                 @Override
@@ -138,12 +144,27 @@ public final class RunTransitions {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        pending.forEach(PROGRESS::info);
+                        pending.lines().forEach(PROGRESS::info);
+                        fire(arc, pending.notices());
                     }
                 }
             });
             lines = pending;
         }
-        lines.add(line);
+        lines.lines().add(line);
+        lines.notices().add(notice);
+    }
+
+    private record Pending(List<String> lines, List<RunTransitioned> notices) {
+    }
+
+    private static void fire(io.quarkus.arc.ArcContainer arc, List<RunTransitioned> notices) {
+        if (arc == null || !arc.isRunning()) {
+            return;
+        }
+        jakarta.enterprise.event.Event<RunTransitioned> event = arc.beanManager().getEvent().select(RunTransitioned.class);
+        for (RunTransitioned notice : notices) {
+            event.fireAsync(notice); // observers run on another thread: they cannot slow or fail the commit
+        }
     }
 }
