@@ -27,7 +27,13 @@ public final class OfflineValidator {
                 new NameLabelRule(), new NamespaceMismatchRule(), new PrivilegeEscalationRule(), new PrivilegedRule(),
                 new ProbePortRule(), new RbacWildcardRule(), new ReadOnlyRootFilesystemRule(), new ReadinessProbeRule(),
                 new RunAsNonRootRule(), new SchemaRule(), new SecretDataRule(), new SelectorMismatchRule(),
-                new ServiceOverlapRule(), new ServiceSelectorRule(), new UnknownKindRule());
+                new ServiceOverlapRule(), new ServiceSelectorRule(), new UnknownKindRule(),
+                new AutomountServiceAccountTokenRule(), new ControllerOverlapRule(), new DeploymentReplicasRule(),
+                new DropCapabilitiesRule(), new HostPortRule(), new HostProcessRule(), new HpaReplicasRule(),
+                new ImagePullPolicyRule(), new IngressTlsRule(), new InstanceLabelRule(), new LinuxHardeningRule(),
+                new NakedPodRule(), new NetworkPolicyRule(), new NetworkPolicyPartialRule(), new PdbDisruptionRule(), new PdbHpaMinRule(),
+                new PodDisruptionBudgetRule(), new PriorityClassRule(), new ProcMountRule(), new RbacPodExecRule(),
+                new ResourceRangesRule(), new SensitiveConfigMapRule(), new TopologySpreadRule());
     }
 
     public static ManifestValidator create() {

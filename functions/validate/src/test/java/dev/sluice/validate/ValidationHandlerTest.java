@@ -33,20 +33,26 @@ class ValidationHandlerTest {
               name: %s
               labels: {app.kubernetes.io/name: %1$s}
             spec:
+              replicas: 2
               selector:
                 matchLabels: {app: %1$s}
               template:
                 metadata:
                   labels: {app: %1$s}
                 spec:
-                  securityContext: {runAsNonRoot: true, runAsUser: 1000}
+                  automountServiceAccountToken: false
+                  priorityClassName: business
+                  securityContext: {runAsNonRoot: true, runAsUser: 1000, seccompProfile: {type: RuntimeDefault}}
+                  topologySpreadConstraints:
+                  - {maxSkew: 1, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: ScheduleAnyway, labelSelector: {matchLabels: {app: %1$s}}}
                   containers:
                   - name: app
                     image: %s
+                    imagePullPolicy: Always
                     resources:
                       requests: {cpu: 100m, memory: 64Mi}
                       limits: {memory: 128Mi}
-                    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+                    securityContext: {readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}
                     livenessProbe: {httpGet: {path: /q/health/live, port: 8080}}
                     readinessProbe: {httpGet: {path: /q/health/ready, port: 8080}}
             """;
@@ -123,11 +129,13 @@ class ValidationHandlerTest {
 
         assertThat(body.getBoolean("passed")).isTrue();
         assertThat(body.getInt("counts.error")).isZero();
-        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 4 warnings");
+        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 8 warnings");
         JsonNode report = report(runId);
         // no probe warnings: Knative probes the container itself
+        // nor Knative-exempt policies (pull policy, priority class, network policy, topology spread)
         assertThat(ruleIds(report)).containsExactlyInAnyOrder("image-tag", "resources", "read-only-root-fs",
-                "run-as-non-root", "name-label");
+                "run-as-non-root", "name-label", "automount-service-account-token", "drop-capabilities", "linux-hardening",
+                "privilege-escalation");
         assertThat(report.at("/objects/0/kind").asText()).isEqualTo("Service");
         assertThat(report.at("/objects/0/name").asText()).isEqualTo("helloworld-go");
     }
@@ -188,7 +196,9 @@ class ValidationHandlerTest {
         assertThat(body.getString("summary")).isEqualTo("k8s/big.yaml:1: file is " + big.length() + " bytes, over the limit of 2097152; "
                 + "k8s/huge.yaml:1: file is " + huge.length() + " bytes, over the limit of 2097152");
         JsonNode report = report(runId);
-        assertThat(ruleIds(report)).containsExactly("manifest-parse", "manifest-parse");
+        // the Deployment beside them: no PodDisruptionBudget or NetworkPolicy in the manifests (warnings)
+        assertThat(ruleIds(report)).containsExactlyInAnyOrder("manifest-parse", "manifest-parse", "network-policy",
+                "pod-disruption-budget");
         assertThat(report.get("objects")).hasSize(1);
     }
 
@@ -305,9 +315,11 @@ class ValidationHandlerTest {
         JsonPath body = completed(runId, repo, sha);
 
         assertThat(body.getBoolean("passed")).isTrue();
-        assertThat(body.getInt("counts.warning")).isEqualTo(1);
-        assertThat(body.getString("summary")).isEqualTo("2 objects in 1 file: 0 errors, 1 warning");
-        JsonNode finding = report(runId).at("/findings/0");
+        // the tag, and for each Deployment no PodDisruptionBudget and no NetworkPolicy
+        assertThat(body.getInt("counts.warning")).isEqualTo(5);
+        assertThat(body.getString("summary")).isEqualTo("2 objects in 1 file: 0 errors, 5 warnings");
+        assertThat(findings(report(runId), "image-tag")).hasSize(1);
+        JsonNode finding = findings(report(runId), "image-tag").get(0);
         assertThat(finding.get("ruleId").asText()).isEqualTo("image-tag");
         assertThat(finding.get("severity").asText()).isEqualTo("warning");
         assertThat(finding.get("name").asText()).isEqualTo("web");
@@ -326,7 +338,7 @@ class ValidationHandlerTest {
         JsonPath body = completed(runId, repo, sha);
 
         assertThat(body.getBoolean("passed")).isTrue();
-        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 0 warnings");
+        assertThat(body.getString("summary")).isEqualTo("1 object in 1 file: 0 errors, 2 warnings");
     }
 
     @Test
@@ -488,7 +500,7 @@ class ValidationHandlerTest {
         assertThat(report.at("/objects/1/line").asInt()).isEqualTo(1);
         assertThat(report.at("/findings/0/file").asText()).isEqualTo("k8s/a.yaml");
         assertThat(report.at("/findings/0/remediation").asText()).isNotBlank();
-        assertThat(report.at("/counts/warning").asInt()).isEqualTo(1);
+        assertThat(report.at("/counts/warning").asInt()).isEqualTo(3); // the untagged image, no PDB, no NetworkPolicy
         assertThat(report.get("passed").asBoolean()).isTrue();
         assertThat(report.get("durationMs").isNumber()).isTrue();
         assertThat(report.get("rules")).extracting(JsonNode::asText).contains("duplicate-object", "image-tag", "resources");
