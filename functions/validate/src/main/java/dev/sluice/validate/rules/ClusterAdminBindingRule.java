@@ -54,10 +54,15 @@ public class ClusterAdminBindingRule extends DescribedRule implements ManifestRu
         return findings;
     }
 
-    /** Whether a rule of the role grants "*" verbs on "*" resources. */
+    private static final Set<String> EVERY_VERB = Set.of("get", "list", "watch", "create", "update", "patch", "delete");
+
+    /** Whether a rule of the role grants every verb ("*", or the seven written out, as Polaris reads it) on "*" resources. */
     static boolean grantsAll(ManifestObject role) {
         for (JsonNode rule : role.at("/rules")) {
-            if (RbacPodExecRule.contains(rule.path("verbs"), Set.of("*")) && RbacPodExecRule.contains(rule.path("resources"), Set.of("*"))) {
+            JsonNode verbs = rule.path("verbs");
+            boolean everyVerb = RbacPodExecRule.contains(verbs, Set.of("*"))
+                    || EVERY_VERB.stream().allMatch(v -> RbacPodExecRule.contains(verbs, Set.of(v)));
+            if (everyVerb && RbacPodExecRule.contains(rule.path("resources"), Set.of("*"))) {
                 return true;
             }
         }

@@ -13,7 +13,7 @@ import dev.sluice.validate.Severity;
 /**
  * A Linux container that no kernel hardening restricts: no seccomp profile (other than Unconfined) on it or its
  * pod, no AppArmor profile (field or the {@code container.apparmor.security.beta.kubernetes.io/<name>} annotation),
- * no SELinux options, no dropped capability. Any one of them passes, as in Polaris' linuxHardening (default
+ * no SELinux options, no dropped capability (or ALL added back). Any one of them passes, as in Polaris' linuxHardening (default
  * warning there and here). Windows pods ({@code spec.os.name: windows}) are left alone.
  */
 @ApplicationScoped
@@ -34,12 +34,25 @@ public class LinuxHardeningRule extends ContainerRule {
         JsonNode podContext = pod.path("securityContext");
         if (profiled(own, podContext, "seccompProfile") || profiled(own, podContext, "appArmorProfile")
                 || apparmorAnnotation(object, c) || own.path("seLinuxOptions").size() > 0
-                || podContext.path("seLinuxOptions").size() > 0 || own.path("capabilities").path("drop").size() > 0) {
+                || podContext.path("seLinuxOptions").size() > 0 || dropsWithoutAddingAll(own.path("capabilities"))) {
             return List.of();
         }
         return List.of(finding(object, c.pointer() + (own.isObject() ? "/securityContext" : ""), describe(object, c)
                 + " has no seccomp or AppArmor profile, no SELinux options and drops no capability",
                 "set securityContext.seccompProfile.type: RuntimeDefault (on the pod or the container) and capabilities.drop: [ALL]"));
+    }
+
+    /** A capability dropped, unless ALL are added back. */
+    private static boolean dropsWithoutAddingAll(JsonNode capabilities) {
+        if (capabilities.path("drop").size() == 0) {
+            return false;
+        }
+        for (JsonNode added : capabilities.path("add")) {
+            if (added.asText().equalsIgnoreCase("ALL")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A profile of the container, else of the pod, whose type is set and not Unconfined. */

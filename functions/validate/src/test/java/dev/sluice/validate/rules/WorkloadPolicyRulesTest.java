@@ -136,6 +136,9 @@ class WorkloadPolicyRulesTest {
                 "  labels: {app: web}\n  annotations: {container.apparmor.security.beta.kubernetes.io/app: runtime/default}\n");
         assertThat(findings(annotated, "linux-hardening")).isEmpty();
         assertThat(findings(pod("os: {name: windows}\n", ""), "linux-hardening")).isEmpty();
+        assertThat(findings(pod("", "securityContext: {capabilities: {drop: [NET_RAW]}}\n"), "linux-hardening")).isEmpty();
+        // dropping a capability does not count when ALL are added back
+        assertThat(findings(pod("", "securityContext: {capabilities: {drop: [ALL], add: [all]}}\n"), "linux-hardening")).hasSize(1);
 
         assertThat(findings(pod("", ""), "drop-capabilities")).singleElement().extracting(ManifestFinding::message).asString()
                 .endsWith("container app drops neither ALL capabilities nor NET_RAW");
@@ -335,6 +338,10 @@ class WorkloadPolicyRulesTest {
         });
         assertThat(validateFiles(Map.of("k8s/role.yaml", all.replace("verbs: ['*']", "verbs: [get]"), "k8s/binding.yaml", binding))
                 .findings()).noneMatch(f -> f.ruleId().equals("cluster-admin-binding"));
+        // the seven verbs written out are every verb, as Polaris reads them
+        String sevenVerbs = all.replace("verbs: ['*']", "verbs: [get, list, watch, create, update, patch, delete]");
+        assertThat(validateFiles(Map.of("k8s/role.yaml", sevenVerbs, "k8s/binding.yaml", binding)).findings())
+                .filteredOn(f -> f.ruleId().equals("cluster-admin-binding")).hasSize(1);
     }
 
     @Test
