@@ -2,6 +2,8 @@ package dev.sluice.validate.rules;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,12 +33,16 @@ public class ControllerOverlapRule extends DescribedRule implements ManifestRule
     public List<ManifestFinding> check(List<ManifestObject> objects, ValidationScope scope) {
         List<ManifestObject> controllers = objects.stream()
                 .filter(o -> CONTROLLERS.contains(o.kind()) && Workloads.selectable(o) && selector(o).size() > 0).toList();
+        // each controller's pods' labels and namespace once: the pairs then only compare
+        List<Map<String, String>> labels = controllers.stream().map(Workloads::podLabels).toList();
+        List<String> namespaces = controllers.stream().map(o -> Kinds.namespace(o, scope)).toList();
         List<ManifestFinding> findings = new ArrayList<>();
         for (int j = 1; j < controllers.size(); j++) {
             ManifestObject b = controllers.get(j);
             for (int i = 0; i < j; i++) {
                 ManifestObject a = controllers.get(i);
-                if (Workloads.sameNamespace(a, b, scope) && (selects(a, b) || selects(b, a))) {
+                if (Objects.equals(namespaces.get(i), namespaces.get(j))
+                        && (selects(a, labels.get(j)) || selects(b, labels.get(i)))) {
                     findings.add(finding(b, "/spec/selector", b.label() + " and " + a.label() + " (" + a.where()
                             + ") select the same pods: each controller manages the other's",
                             "give each controller a label of its own (e.g. app.kubernetes.io/name) in its selector and template"));
@@ -51,10 +57,9 @@ public class ControllerOverlapRule extends DescribedRule implements ManifestRule
         return o.at("/spec/selector");
     }
 
-    /** Whether a's selector selects the pods b creates. */
-    private static boolean selects(ManifestObject a, ManifestObject b) {
+    /** Whether a's selector selects pods with these labels. */
+    private static boolean selects(ManifestObject a, Map<String, String> labels) {
         JsonNode selector = selector(a);
-        var labels = Workloads.podLabels(b);
         boolean map = ("ReplicationController".equals(a.kind()) || "DeploymentConfig".equals(a.kind())) && !selector.has("matchLabels");
         return map ? Selectors.mapSelects(selector, labels) : Selectors.labelSelectorSelects(selector, labels);
     }
