@@ -184,6 +184,7 @@ class WorkloadPolicyRulesTest {
         assertThat(findings(ingress, "ingress-tls")).singleElement().extracting(ManifestFinding::severity).isEqualTo(Severity.WARNING);
         assertThat(findings(ingress + "  tls: [{hosts: [shop.example.com], secretName: shop-tls}]\n", "ingress-tls")).isEmpty();
 
+        assertThat(findings(CLEAN, "instance-label")).isEmpty();
         String copied = CLEAN.replace("app.kubernetes.io/instance: web", "app.kubernetes.io/instance: api");
         assertThat(findings(copied, "instance-label")).singleElement().satisfies(f -> {
             assertThat(f.line()).isEqualTo(5);
@@ -195,6 +196,7 @@ class WorkloadPolicyRulesTest {
     void nakedPodsAndWorkloadsWithoutAPriorityClassAreWarnings() {
         assertThat(findings(pod("", ""), "naked-pod")).singleElement().extracting(ManifestFinding::line).isEqualTo(2);
         assertThat(findings(CLEAN, "naked-pod")).isEmpty();
+        assertThat(findings(CLEAN, "priority-class")).isEmpty();
         assertThat(findings(CLEAN.replace("      priorityClassName: business\n", ""), "priority-class")).singleElement()
                 .extracting(ManifestFinding::path).isEqualTo("spec.template.spec");
         String knative = "apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello}\nspec:\n  template:\n"
