@@ -41,8 +41,8 @@ public class ResourceRangesRule extends ContainerRule {
             BigDecimal limit = amount(resources.path("limits").path(resource));
             if (request != null && limit != null && request.compareTo(limit) > 0) {
                 findings.add(object.finding(id(), Severity.ERROR, category(), base + "/requests/" + resource,
-                        describe(object, c) + " requests " + resource + " " + text(resources.path("requests").path(resource))
-                                + ", above its limit " + text(resources.path("limits").path(resource))
+                        describe(object, c) + " requests " + resource + " " + resources.path("requests").path(resource).asText()
+                                + ", above its limit " + resources.path("limits").path(resource).asText()
                                 + ": the API server refuses the pod",
                         "make resources.requests." + resource + " at most resources.limits." + resource));
             }
@@ -52,7 +52,7 @@ public class ResourceRangesRule extends ContainerRule {
                 String problem = v == null ? null : resource.equals("cpu") ? cpu(v) : memory(v);
                 if (problem != null) {
                     findings.add(finding(object, base + "/" + kind + "/" + resource, describe(object, c) + " " + kind + " "
-                            + resource + " " + text(q) + ", " + problem, resource.equals("cpu")
+                            + resource + " " + q.asText() + ", " + problem, resource.equals("cpu")
                                     ? "write CPU in cores or millicores: 500m is half a core, 2 is two cores"
                                     : "write memory with a binary suffix: 256Mi, 2Gi (m means thousandths of a byte)"));
                 }
@@ -70,10 +70,6 @@ public class ResourceRangesRule extends ContainerRule {
             return "less than 4Mi: " + bytes.stripTrailingZeros().toPlainString() + " bytes";
         }
         return bytes.compareTo(MAX_MEMORY) > 0 ? "more than 1Ti" : null;
-    }
-
-    private static String text(JsonNode q) {
-        return q.asText();
     }
 
     /** The quantity in base units (cores, bytes), or null when it is not one (the schema rule says so). */
