@@ -267,6 +267,23 @@ class WorkloadPolicyRulesTest {
     }
 
     @Test
+    void budgetsPoliciesAndAutoscalersInOtherFilesCountAndFindingsNameTheOtherFile() {
+        int split = CLEAN.indexOf("---\napiVersion: policy/v1");
+        String deployment = CLEAN.substring(0, split).replace("  replicas: 3\n", "");
+        String guards = CLEAN.substring(split + 4).replace("maxUnavailable: 1", "minAvailable: 2")
+                + "---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\n"
+                + "spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 10}\n";
+        ValidationResult r = validateFiles(Map.of("k8s/deployment.yaml", deployment, "k8s/guards.yaml", guards));
+        assertThat(r.findings()).noneMatch(f -> List.of("pod-disruption-budget", "network-policy", "network-policy-partial",
+                "deployment-replicas").contains(f.ruleId()));
+        assertThat(r.findings().stream().filter(f -> f.ruleId().equals("pdb-hpa-min"))).singleElement().satisfies(f -> {
+            assertThat(f.file()).isEqualTo("k8s/guards.yaml");
+            assertThat(f.line()).isEqualTo(4);
+            assertThat(f.message()).contains("HorizontalPodAutoscaler web (k8s/guards.yaml:15) scaling Deployment web");
+        });
+    }
+
+    @Test
     void resourceRequestsAboveLimitsAreErrorsAndImplausibleQuantitiesWarnings() {
         assertThat(findings(CLEAN, "resource-ranges")).isEmpty();
         assertThat(findings(CLEAN.replace("memory: 64Mi}", "memory: 256Mi}"), "resource-ranges")).singleElement().satisfies(f -> {
