@@ -21,6 +21,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 import dev.sluice.git.GitRepositories;
 import dev.sluice.secrets.SecretKind;
+import dev.sluice.analyze.lines.Language;
+import dev.sluice.analyze.lines.TreeCounts;
 
 /**
  * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the
@@ -31,7 +33,7 @@ final class ChangeReader {
     }
 
     /** Text files above this size are treated as binary: not counted, not scanned (bounds memory per file). */
-    static final int LARGEST_TEXT_FILE = 8 * 1024 * 1024;
+    static final int LARGEST_TEXT_FILE = TreeCounts.LARGEST_COUNTED_FILE;
 
     static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
         RevCommit headCommit = GitRepositories.commit(repo, head);

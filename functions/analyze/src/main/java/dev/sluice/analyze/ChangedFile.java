@@ -2,6 +2,8 @@ package dev.sluice.analyze;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.analyze.imports.ImportScan;
+import dev.sluice.analyze.lines.Language;
 
 /**
  * One file of a change. {@code path} is the new path (the old one for a deletion); {@code oldPath} is set

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 import java.util.HashMap;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import java.util.Map;
  * comment style cloc applies to each. A file's language comes from its name (extension or a known file name),
  * or for a file without an extension from its {@code #!} line, as cloc does.
  */
-enum Language {
+public enum Language {
     JAVA("Java", Style.JAVA, false, false),
     KOTLIN("Kotlin", Style.C_LIKE, false, false),
     PYTHON("Python", Style.PYTHON, true, true),
@@ -31,16 +31,16 @@ enum Language {
     DOCKERFILE("Dockerfile", Style.HASH, false, false);
 
     /** How comments are recognised: the filter chain cloc 1.96 runs for the language. */
-    enum Style {
+    public enum Style {
         C_LIKE, JAVA, PYTHON, PHP, HASH, RUBY, MARKDOWN, NONE
     }
 
-    final String label;
-    final Style style;
+    public final String label;
+    public final Style style;
     /** cloc counts a first {@code #!} line of a script language as code, though it looks like a comment. */
-    final boolean script;
+    public final boolean script;
     /** cloc keeps a blank line that follows a line ending in a backslash (a continued line) for these languages. */
-    final boolean continuation;
+    public final boolean continuation;
 
     Language(String label, Style style, boolean script, boolean continuation) {
         this.label = label;
@@ -87,7 +87,7 @@ enum Language {
     }
 
     /** The language of a file name alone; null when the name does not tell (see {@link #needsContent}). */
-    static Language ofName(String path) {
+    public static Language ofName(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("dockerfile") || lower.endsWith(".dockerfile")) {
@@ -106,13 +106,13 @@ enum Language {
     }
 
     /** A file without an extension may be a script: only its first line says which. */
-    static boolean needsContent(String path) {
+    public static boolean needsContent(String path) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return name.indexOf('.') < 0 && !name.equalsIgnoreCase("dockerfile");
     }
 
     /** The language of a {@code #!} line ({@code #!/bin/sh}, {@code #!/usr/bin/env python3}), or null. */
-    static Language ofShebang(byte[] content) {
+    public static Language ofShebang(byte[] content) {
         if (content.length < 3 || content[0] != '#' || content[1] != '!') {
             return null;
         }
@@ -135,7 +135,7 @@ enum Language {
         return BY_INTERPRETER.get(exe);
     }
 
-    static Language ofLabel(String label) {
+    public static Language ofLabel(String label) {
         for (Language l : values()) {
             if (l.label.equals(label)) {
                 return l;

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
  * this class runs the same rules as one pass over the bytes, quirks included (a block comment that starts after
  * code and ends before code joins the two lines, as cloc's substitution does).
  */
-final class LineCounter {
+public final class LineCounter {
     private LineCounter() {
     }
 
     /** The lines of one file in {@code language}; {@code content} is the file's bytes (any encoding, read as bytes). */
-    static LineCount count(Language language, byte[] content) {
+    public static LineCount count(Language language, byte[] content) {
         List<Line> lines = Line.split(content);
         int total = lines.size();
         boolean continues = language.continuation;
