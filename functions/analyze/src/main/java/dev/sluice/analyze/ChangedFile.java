@@ -36,7 +36,6 @@ public record ChangedFile(String path, String oldPath, String changeType, int ad
     @JsonIgnore
     boolean isCode() {
         Language l = language == null ? ImportScan.graphLanguage(path) : Language.ofLabel(language);
-        return l != null && l != Language.YAML && l != Language.JSON && l != Language.MARKDOWN && l != Language.DOCKERFILE
-                && FileKind.SOURCE.id.equals(kind);
+        return l != null && l.isProgramming() && FileKind.SOURCE.id.equals(kind);
     }
 }

@@ -35,7 +35,8 @@ public record ImportScan(String pkg, List<String> imports, Set<String> names) {
 
     /**
      * The language a path is read as for the graph: its counted language, or JavaScript for {@code .jsx} and
-     * TypeScript for {@code .mts} / {@code .cts}, which cloc 1.96 does not count as either (so neither does
+     * TypeScript for {@code .ts} (which cloc names by its content: TypeScript or Qt Linguist), {@code .mts} and {@code .cts},
+     * which cloc 1.96 does not count as either (so neither does
      * {@link Language}) but which import and are imported like them. Null when the graph does not read the file.
      */
     public static Language graphLanguage(String path) {
@@ -47,7 +48,7 @@ public record ImportScan(String pkg, List<String> imports, Set<String> names) {
         if (lower.endsWith(".jsx")) {
             return Language.JAVASCRIPT;
         }
-        if (lower.endsWith(".mts") || lower.endsWith(".cts")) {
+        if (lower.endsWith(".ts") || lower.endsWith(".mts") || lower.endsWith(".cts")) {
             return Language.TYPESCRIPT;
         }
         return null;

@@ -1,13 +1,13 @@
 package dev.sluice.analyze.lines;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * The languages whose lines analyze counts, named as cloc names them so the two can be compared, with the
- * comment style cloc applies to each. A file's language comes from its name (extension or a known file name),
- * or for a file without an extension from its {@code #!} line, as cloc does.
+ * The languages whose lines analyze counts, named as cloc 1.96 names them so the two can be compared, with the
+ * comment filters cloc applies to each: a fast path of {@link LineCounter} for the common styles, else cloc's filter
+ * chain ({@link ClocFilters}). A file's language comes from its name, or its content where cloc reads it
+ * ({@link ClocNames}: ambiguous extensions, the first line of a file cloc cannot name).
  */
 public enum Language {
     JAVA("Java", Style.JAVA, false, false),
@@ -28,11 +28,57 @@ public enum Language {
     YAML("YAML", Style.HASH, false, false),
     JSON("JSON", Style.NONE, false, false),
     MARKDOWN("Markdown", Style.MARKDOWN, false, false),
-    DOCKERFILE("Dockerfile", Style.HASH, false, false);
+    DOCKERFILE("Dockerfile", Style.HASH, false, false),
+    // C and C++ comments only (cloc: call_regexp_common C or C++; rm_comments_in_strings does nothing by default)
+    SCALA("Scala", Style.C_LIKE, false, false),
+    SWIFT("Swift", Style.C_LIKE, false, true),
+    OBJECTIVE_C("Objective-C", Style.C_LIKE, false, true),
+    DART("Dart", Style.C_LIKE, false, true),
+    PROTOBUF("Protocol Buffers", Style.C_LIKE, false, false),
+    SCSS("SCSS", Style.C_LIKE, false, false),
+    SASS("Sass", Style.C_LIKE, false, false),
+    LESS("LESS", Style.C_LIKE, false, true),
+    // '#' lines (cloc: remove_matches ^\s*#; remove_inline does nothing by default)
+    R("R", Style.HASH, false, true),
+    MAKE("make", Style.HASH, true, true),
+    CMAKE("CMake", Style.HASH, false, true),
+    TOML("TOML", Style.HASH, false, false),
+    // cloc's own filter chains
+    CSS("CSS", false, false, ClocFilters.cComments(false)),
+    SQL("SQL", false, false, ClocFilters.cComments(false), ClocFilters.matches("^\\s*--")),
+    PROPERTIES("Properties", false, false, ClocFilters.matches("^\\s*#"), ClocFilters.matches("^\\s*!")),
+    INI("INI", false, false, ClocFilters.matches("^\\s*;")),
+    XML("XML", false, false, ClocFilters.htmlComments(), ClocFilters.htmlRegexpCommon()),
+    MAVEN("Maven", false, false, ClocFilters.htmlComments(), ClocFilters.htmlRegexpCommon()),
+    HTML("HTML", false, false, ClocFilters.htmlComments(), ClocFilters.htmlRegexpCommon()),
+    SVELTE("Svelte", false, false, ClocFilters.htmlComments(), ClocFilters.htmlRegexpCommon()),
+    VUE("Vuejs Component", false, false, ClocFilters.htmlComments(), ClocFilters.htmlRegexpCommon(),
+            ClocFilters.cComments(true, false)),
+    GROOVY("Groovy", true, false, ClocFilters.groovyStrings(), ClocFilters.cComments(true)),
+    GRADLE("Gradle", false, false, ClocFilters.groovyStrings(), ClocFilters.cComments(true)),
+    HCL("HCL", false, false, ClocFilters.matches("^\\s*#"), ClocFilters.cComments(true)),
+    LUA("Lua", true, true, ClocFilters.between("--[=====[", "]=====]"), ClocFilters.between("--[====[", "]====]"),
+            ClocFilters.between("--[===[", "]===]"), ClocFilters.between("--[==[", "]==]"), ClocFilters.between("--[=[", "]=]"),
+            ClocFilters.between("--[[", "]]"), ClocFilters.matches("^\\s*\\-\\-")),
+    PERL("Perl", true, false, ClocFilters.below("^__(END|DATA)__"), ClocFilters.matches("^\\s*#"),
+            ClocFilters.belowAbove("^=head1", "^=cut")),
+    ELIXIR("Elixir", false, false, ClocFilters.matches("^\\s*#"), ClocFilters.elixirDocs(), ClocFilters.cComments(false)),
+    ERLANG("Erlang", true, false, ClocFilters.matches("^\\s*%")),
+    HASKELL("Haskell", false, false, ClocFilters.haskell()),
+    CLOJURE("Clojure", false, false, ClocFilters.matches("^\\s*;"), ClocFilters.matches("^\\s*#_")),
+    CLOJURESCRIPT("ClojureScript", false, false, ClocFilters.matches("^\\s*;")),
+    FSHARP("F#", false, false, ClocFilters.between("(*", "*)"), ClocFilters.matches("^\\s*//")),
+    VB_NET("Visual Basic .NET", false, false, ClocFilters.above("^\\s*Attribute\\s+VB_Name\\s+="),
+            ClocFilters.matches("^\\s*Attribute\\s+"), ClocFilters.matches("^\\s*'")),
+    POWERSHELL("PowerShell", false, true, ClocFilters.powershellBlocks(), ClocFilters.cComments(false),
+            ClocFilters.matches("^\\s*#")),
+    DOS_BATCH("DOS Batch", false, false, ClocFilters.matches("^\\s*rem"), ClocFilters.matches("^\\s*::")),
+    GRAPHQL("GraphQL", false, false, ClocFilters.matches("^\\s*#"), ClocFilters.docstrings(), ClocFilters.cComments(false)),
+    JUPYTER("Jupyter Notebook", false, false, ClocFilters.jupyter(), ClocFilters.matches("^\\s*$"));
 
-    /** How comments are recognised: the filter chain cloc 1.96 runs for the language. */
+    /** How comments are recognised: a fast path for a filter chain many languages share, or cloc's own chain. */
     public enum Style {
-        C_LIKE, JAVA, PYTHON, PHP, HASH, RUBY, MARKDOWN, NONE
+        C_LIKE, JAVA, PYTHON, PHP, HASH, RUBY, MARKDOWN, NONE, FILTERS
     }
 
     public final String label;
@@ -41,106 +87,60 @@ public enum Language {
     public final boolean script;
     /** cloc keeps a blank line that follows a line ending in a backslash (a continued line) for these languages. */
     public final boolean continuation;
+    /** cloc's filter chain, for {@link Style#FILTERS}. */
+    final java.util.List<ClocFilters.Filter> filters;
 
     Language(String label, Style style, boolean script, boolean continuation) {
         this.label = label;
         this.style = style;
         this.script = script;
         this.continuation = continuation;
+        this.filters = java.util.List.of();
     }
 
-    private static final Map<String, Language> BY_EXTENSION = new HashMap<>();
-    private static final Map<String, Language> BY_INTERPRETER = new HashMap<>();
+    Language(String label, boolean script, boolean continuation, ClocFilters.Filter... filters) {
+        this.label = label;
+        this.style = Style.FILTERS;
+        this.script = script;
+        this.continuation = continuation;
+        this.filters = java.util.List.of(filters);
+    }
+
+    /** Data, markup, styles, schemas, notebooks and build or infrastructure configuration: no tests expected for them. */
+    private static final java.util.Set<Language> NOT_PROGRAMMING = java.util.EnumSet.of(YAML, JSON, MARKDOWN, DOCKERFILE, TOML,
+            INI, PROPERTIES, XML, MAVEN, HTML, CSS, SCSS, SASS, LESS, SQL, HCL, PROTOBUF, GRAPHQL, JUPYTER, MAKE, CMAKE, GRADLE);
+
+    /** Code in a programming language (not data, docs or build config), which tests are expected to cover. */
+    public boolean isProgramming() {
+        return !NOT_PROGRAMMING.contains(this);
+    }
+
+    private static final Map<String, Language> BY_LABEL = new HashMap<>();
 
     static {
-        ext(JAVA, "java");
-        ext(KOTLIN, "kt", "kts", "ktm");
-        ext(PYTHON, "py", "pyi", "pyw", "py3");
-        ext(JAVASCRIPT, "js", "mjs", "cjs", "es6", "jsm");
-        ext(TYPESCRIPT, "ts", "tsx");
-        ext(GO, "go");
-        ext(RUST, "rs");
-        ext(C, "c");
-        ext(CPP, "cpp", "cc", "cxx", "c++", "tcc", "tpp", "ipp", "inl", "h++");
-        ext(C_HEADER, "h", "hh", "hpp", "hxx");
-        ext(CSHARP, "cs");
-        ext(RUBY, "rb", "rake", "gemspec", "ru", "rbw");
-        ext(PHP, "php", "php3", "php4", "php5", "phtml", "phpt");
-        ext(SHELL, "sh");
-        ext(BASH, "bash");
-        ext(YAML, "yaml", "yml");
-        ext(JSON, "json", "jsonl", "geojson", "webmanifest");
-        ext(MARKDOWN, "md", "markdown", "mdown", "mkd", "mkdn", "mdx");
-        BY_INTERPRETER.put("sh", SHELL);
-        BY_INTERPRETER.put("bash", BASH);
-        BY_INTERPRETER.put("ruby", RUBY);
-        BY_INTERPRETER.put("php", PHP);
-        for (String p : new String[] { "python", "python2", "python3", "python2.7", "python3.6", "python3.7", "python3.8" }) {
-            BY_INTERPRETER.put(p, PYTHON);
+        for (Language l : values()) {
+            BY_LABEL.put(l.label, l);
         }
     }
 
-    private static void ext(Language language, String... extensions) {
-        for (String e : extensions) {
-            BY_EXTENSION.put(e, language);
-        }
-    }
-
-    /** The language of a file name alone; null when the name does not tell (see {@link #needsContent}). */
+    /** The language of a file name alone; null when the name does not tell (see {@link #needsContent}) or cloc counts none. */
     public static Language ofName(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.equals("dockerfile") || lower.endsWith(".dockerfile")) {
-            return DOCKERFILE;
-        }
-        int dot = name.lastIndexOf('.');
-        if (dot <= 0 || dot == name.length() - 1) {
-            return null;
-        }
-        String ext = name.substring(dot + 1);
-        // cloc reads a capital .C as C++ and a capital .H as a header.
-        if (ext.equals("C")) {
-            return CPP;
-        }
-        return BY_EXTENSION.get(ext.toLowerCase(Locale.ROOT));
+        String label = ClocNames.byName(path);
+        return ClocNames.needsContent(label) ? null : ofLabel(label);
     }
 
-    /** A file without an extension may be a script: only its first line says which. */
+    /** Whether only the file's content can tell its language (an ambiguous extension, or a name cloc does not know). */
     public static boolean needsContent(String path) {
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return name.indexOf('.') < 0 && !name.equalsIgnoreCase("dockerfile");
+        return ClocNames.needsContent(ClocNames.byName(path));
     }
 
-    /** The language of a {@code #!} line ({@code #!/bin/sh}, {@code #!/usr/bin/env python3}), or null. */
-    public static Language ofShebang(byte[] content) {
-        if (content.length < 3 || content[0] != '#' || content[1] != '!') {
-            return null;
-        }
-        int end = 2;
-        while (end < content.length && content[end] != '\n' && end < 200) {
-            end++;
-        }
-        String[] words = new String(content, 2, end - 2, java.nio.charset.StandardCharsets.ISO_8859_1).trim().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
-            return null;
-        }
-        String exe = words[0].substring(words[0].lastIndexOf('/') + 1);
-        if (exe.equals("env")) {
-            int i = 1;
-            while (i < words.length && words[i].startsWith("-")) {
-                i++;
-            }
-            exe = i < words.length ? words[i] : "";
-        }
-        return BY_INTERPRETER.get(exe);
+    /** The language of a file from its name and, where cloc reads it, its content; null when cloc counts none. */
+    public static Language of(String path, byte[] content) {
+        String label = ClocNames.byName(path);
+        return ofLabel(ClocNames.needsContent(label) ? ClocNames.byContent(label, content) : label);
     }
 
     public static Language ofLabel(String label) {
-        for (Language l : values()) {
-            if (l.label.equals(label)) {
-                return l;
-            }
-        }
-        return null;
+        return label == null ? null : BY_LABEL.get(label);
     }
 }

@@ -45,9 +45,16 @@ public final class TreeCounts {
     private record BlobKey(ObjectId id, Language language) {
     }
 
+    /** A blob under a name whose language only its content tells (cloc's label for the name). */
+    private record NamedBlob(ObjectId id, String label) {
+    }
+
+    private final Map<NamedBlob, java.util.Optional<Language>> byContent;
+
     public TreeCounts(int maxTrees, int maxBlobs) {
         trees = lru(maxTrees);
         blobs = lru(maxBlobs);
+        byContent = lru(maxBlobs);
     }
 
     /** A synchronized map of at most {@code max} entries, the least recently used dropped first. */
@@ -103,17 +110,24 @@ public final class TreeCounts {
 
     /** One file's lines, or null when it is in no counted language, binary or too large. */
     public FileCount countFile(ObjectReader reader, String name, ObjectId blob) throws IOException {
-        Language language = Language.ofName(name);
+        String label = ClocNames.byName(name);
         byte[] content = null;
+        Language language;
+        if (ClocNames.needsContent(label)) {
+            // cloc reads the file to name its language (.ts, .m, .pl, .cs, no extension ...): remembered by blob
+            NamedBlob named = new NamedBlob(blob, label);
+            java.util.Optional<Language> known = byContent.get(named);
+            if (known == null) {
+                content = read(reader, blob);
+                known = java.util.Optional.ofNullable(content == null ? null : Language.ofLabel(ClocNames.byContent(label, content)));
+                byContent.put(named, known);
+            }
+            language = known.orElse(null);
+        } else {
+            language = Language.ofLabel(label);
+        }
         if (language == null) {
-            if (!Language.needsContent(name)) {
-                return null;
-            }
-            content = read(reader, blob);
-            language = content == null ? null : Language.ofShebang(content);
-            if (language == null) {
-                return null;
-            }
+            return null;
         }
         BlobKey key = new BlobKey(blob, language);
         LineCount cached = blobs.get(key);
@@ -123,7 +137,7 @@ public final class TreeCounts {
         if (content == null) {
             content = read(reader, blob);
         }
-        LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, content);
+        LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, name, content);
         BlobListener l = listener;
         if (l != null && content != null) {
             l.read(language, blob, content);
