@@ -110,6 +110,73 @@ class ClocAgreementTest {
         }
     }
 
+    /** File names and contents whose language cloc decides by a rule of its own: each file's language and counts agree. */
+    @Test
+    void filesNamedOrReadTheWayClocNamesThemGetItsLanguageAndCounts() throws Exception {
+        Map<String, String> files = new TreeMap<>(Map.ofEntries(
+                Map.entry("app/build.gradle.kts", "plugins {\n    // the JVM\n    id(\"java\")\n}\n"),
+                Map.entry("app/settings.gradle", "rootProject.name = 'x' // name\n"),
+                Map.entry("maven/pom.xml", "<?xml version=\"1.0\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n"
+                        + "  <!-- a comment -->\n  <modelVersion>4.0.0</modelVersion>\n</project>\n"),
+                Map.entry("plain/pom.xml", "<?xml version=\"1.0\"?>\n<settings>\n  <!-- not maven -->\n</settings>\n"),
+                Map.entry("objc/View.m", "#import <Foundation/Foundation.h>\n// a view\n@implementation View\n@end\n"),
+                Map.entry("matlab/plot.m", "% plots\nx = [1 2 3];\nplot(x)\n"),
+                Map.entry("docker/Dockerfile.prod", "FROM scratch\n# nothing\n"),
+                Map.entry("bin/tool", "#!/usr/bin/env perl\n# prints\nprint \"x\";\n"),
+                Map.entry("bin/setup", "#!/bin/sh\necho hi # greet\n"),
+                Map.entry("i18n/app_de.ts", "<?xml version=\"1.0\"?>\n<TS>\n<message>\n<source>Hi</source>\n"
+                        + "<translation>Hallo</translation>\n</message>\n</TS>\n"),
+                Map.entry("web/app.ts", "const x = 1;\n// one\n"),
+                Map.entry("perl/Makefile.PL", "use strict;\n# make\nWriteMakefile();\n"),
+                Map.entry("prolog/facts.pl", "likes(mary, wine).\n% fact\nlikes(john, X) :- likes(mary, X).\n"),
+                Map.entry("make/Makefile", "all:\n\t# build\n\techo $@\n"),
+                Map.entry("make/rules.mk", "X := 1 # one\n"),
+                Map.entry("cmake/CMakeLists.txt", "# project\nproject(x)\n"),
+                Map.entry("fs/Lib.fs", "module Lib\n(* a\n   block *)\nlet x = 1\n"),
+                Map.entry("cs/Program.cs", "using System;\n// main\nnamespace X { }\n"),
+                Map.entry("sql/schema.SQL", "-- a table\nCREATE TABLE t (id int); /* id */\n"),
+                Map.entry("cfg/app.properties", "# comment\n! also\nkey=value\n"),
+                Map.entry("empty/none.py", ""),
+                Map.entry("notes/README", "#!/bin/sh\nnot counted\n"),
+                Map.entry("data/config.xml.in", "<x/>\n")));
+        Path dir = Files.createTempDirectory("sluice-cloc-names");
+        try {
+            Map<String, String> ours = new TreeMap<>();
+            for (var f : files.entrySet()) {
+                Path p = dir.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.writeString(p, f.getValue(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                byte[] bytes = Files.readAllBytes(p);
+                Language l = Language.of(f.getKey(), bytes);
+                LineCount c = l == null ? LineCount.NONE : LineCounter.count(l, f.getKey(), bytes);
+                if (c != LineCount.NONE) {
+                    ours.put(f.getKey(), l.label + " " + c.code() + "/" + c.comment() + "/" + c.blank());
+                }
+            }
+            Process p = new ProcessBuilder(Cloc.command("--skip-uniqueness", "--timeout", "0", "--by-file", "--json", "--quiet",
+                    dir.toString())).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            Map<String, String> theirs = new TreeMap<>();
+            new ObjectMapper().readTree(out).fields().forEachRemaining(e -> {
+                if (!e.getKey().equals("header") && !e.getKey().equals("SUM")) {
+                    JsonNode n = e.getValue();
+                    String name = dir.relativize(Path.of(e.getKey())).toString();
+                    if (Language.ofLabel(n.get("language").asText()) != null) {
+                        theirs.put(name, n.get("language").asText() + " " + n.get("code").asLong() + "/" + n.get("comment").asLong()
+                                + "/" + n.get("blank").asLong());
+                    }
+                }
+            });
+            assertThat(ours).isEqualTo(theirs).containsKeys("app/build.gradle.kts", "maven/pom.xml", "objc/View.m", "bin/tool",
+                    "web/app.ts", "perl/Makefile.PL", "cs/Program.cs", "fs/Lib.fs");
+        } finally {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
     private static void check(List<String> out, String what, long mine, long theirs, int allowed) {
         if (Math.abs(mine - theirs) > allowed) {
             out.add(what + ": analyze " + mine + ", cloc " + theirs);
