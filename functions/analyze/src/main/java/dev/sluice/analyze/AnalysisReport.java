@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.sluice.events.Payloads.Decision;
 import dev.sluice.settings.ResolvedSettings;
+import dev.sluice.analyze.lines.LineCount;
 
 /**
  * The full analysis of one run, stored as the "analysis" stage report; the reply carries only a summary.

@@ -21,6 +21,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 import dev.sluice.git.GitRepositories;
 import dev.sluice.secrets.SecretKind;
+import dev.sluice.analyze.lines.Language;
+import dev.sluice.analyze.lines.TreeCounts;
 
 /**
  * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the
@@ -31,7 +33,7 @@ final class ChangeReader {
     }
 
     /** Text files above this size are treated as binary: not counted, not scanned (bounds memory per file). */
-    static final int LARGEST_TEXT_FILE = 8 * 1024 * 1024;
+    static final int LARGEST_TEXT_FILE = TreeCounts.LARGEST_COUNTED_FILE;
 
     static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
         RevCommit headCommit = GitRepositories.commit(repo, head);
@@ -88,7 +90,8 @@ final class ChangeReader {
             keep(text, i, path, added);
         }
         String head = new String(bytes, 0, Math.min(bytes.length, 1024), java.nio.charset.StandardCharsets.UTF_8);
-        return new ChangedFile(path, null, "added", text.size(), 0, false, languageLabel, FileKind.of(path, head).id,
+        Language read = Language.of(path, bytes); // cloc reads some files to name their language
+        return new ChangedFile(path, null, "added", text.size(), 0, false, read == null ? null : read.label, FileKind.of(path, head).id,
                 isKubernetesObject(path, bytes) ? Boolean.TRUE : null);
     }
 
@@ -103,6 +106,7 @@ final class ChangeReader {
         int minus = 0;
         String head = null;
         boolean kubernetes = false;
+        Language language = Language.ofName(path);
         if (!binary) {
             RawText text = null;
             if (type != DiffEntry.ChangeType.DELETE && isFile(entry.getNewMode())) {
@@ -110,6 +114,7 @@ final class ChangeReader {
                 text = new RawText(bytes);
                 head = new String(bytes, 0, Math.min(bytes.length, 1024), java.nio.charset.StandardCharsets.UTF_8);
                 kubernetes = isKubernetesObject(path, bytes);
+                language = Language.of(path, bytes);
             }
             for (Edit edit : header.toEditList()) {
                 plus += edit.getLengthB();
@@ -119,7 +124,6 @@ final class ChangeReader {
                 }
             }
         }
-        Language language = Language.ofName(path);
         return new ChangedFile(path, oldPath, changeType(type), plus, minus, binary,
                 language == null ? null : language.label, FileKind.of(path, head).id, kubernetes ? Boolean.TRUE : null);
     }

@@ -2,6 +2,8 @@ package dev.sluice.analyze;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.sluice.analyze.imports.ImportScan;
+import dev.sluice.analyze.lines.Language;
 
 /**
  * One file of a change. {@code path} is the new path (the old one for a deletion); {@code oldPath} is set
@@ -34,7 +36,6 @@ public record ChangedFile(String path, String oldPath, String changeType, int ad
     @JsonIgnore
     boolean isCode() {
         Language l = language == null ? ImportScan.graphLanguage(path) : Language.ofLabel(language);
-        return l != null && l != Language.YAML && l != Language.JSON && l != Language.MARKDOWN && l != Language.DOCKERFILE
-                && FileKind.SOURCE.id.equals(kind);
+        return l != null && l.isProgramming() && FileKind.SOURCE.id.equals(kind);
     }
 }

@@ -21,6 +21,9 @@ import org.jboss.logging.Logger;
 
 import dev.sluice.git.GitRepositories;
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.imports.ImportGraph;
+import dev.sluice.analyze.imports.ImportScan;
+import dev.sluice.analyze.lines.LineCount;
 
 /**
  * Measures one change in a repository: the diff, the tree's languages, the import graph and the change's reach,

@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.lines.LineCount;
 
 /**
  * Everything analyze measures of one (repository, before, after): a function of the repository's content at those

@@ -18,6 +18,9 @@ import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import dev.sluice.analyze.imports.ImportScan;
+import dev.sluice.analyze.lines.Language;
+import dev.sluice.analyze.lines.TreeCounts;
 
 /**
  * What analyze remembers about git objects between runs, keyed by object id (content never changes under an id):

@@ -15,6 +15,9 @@ import java.util.stream.Stream;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
+import dev.sluice.analyze.imports.ImportGraph;
+import dev.sluice.analyze.lines.Cloc;
+import dev.sluice.analyze.lines.LineCount;
 
 /**
  * The speed benchmark (not part of {@code verify}; run {@code functions/analyze/bench/run.sh}). Builds a

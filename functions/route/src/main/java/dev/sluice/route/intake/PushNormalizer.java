@@ -13,8 +13,9 @@ import dev.sluice.events.Payloads.Repository;
 
 /**
  * Turns the push payloads of GitHub, GitLab, Gitea/Gogs and Sluice's own {@code dev.sluice.push} into one
- * {@link Push}, and a Bitbucket Cloud {@code repo:push} into one per ref it changed. A payload that lacks what a
- * run needs is a {@link BadEventException} naming the field.
+ * {@link Push}, a Gitea/Forgejo {@code create} of a tag into the push of that tag, and a Bitbucket Cloud
+ * {@code repo:push} or Bitbucket Data Center {@code repo:refs_changed} into one per ref it changed. A payload that lacks
+ * what a run needs is a {@link BadEventException} naming the field.
  */
 public final class PushNormalizer {
     private PushNormalizer() {
@@ -68,6 +69,25 @@ public final class PushNormalizer {
                 "repository.clone_url");
     }
 
+    /**
+     * Gitea's and Forgejo's {@code create} event for a tag: {@code ref} is the tag's short name (a full
+     * {@code refs/tags/} name is taken as it is), {@code sha} the commit it points at. The ref is new, so there is no
+     * before. Null when the payload names no commit (Gogs and old Gitea versions send no {@code sha}).
+     */
+    static Push giteaTag(JsonNode d) {
+        String name = text(d, "ref");
+        if (name == null || name.isBlank()) {
+            throw new BadEventException("gitea create event has no ref");
+        }
+        if (text(d, "sha") == null) {
+            return null;
+        }
+        JsonNode repo = d.path("repository");
+        String ref = name.startsWith("refs/tags/") ? name : "refs/tags/" + name;
+        return checked(new Push(new Repository(first(repo, "clone_url", "html_url", "url"), first(repo, "full_name", "name")), ref,
+                null, text(d, "sha"), List.of(), first(d.path("sender"), "login", "username", "name"), false), "repository.clone_url");
+    }
+
     static Push sluice(JsonNode d) {
         JsonNode repo = d.path("repository");
         return checked(new Push(new Repository(text(repo, "url"), text(repo, "name")), text(d, "ref"), text(d, "before"),
@@ -106,6 +126,50 @@ public final class PushNormalizer {
             String before = was.isObject() ? text(was.path("target"), "hash") : null;
             out.add(checked(new Push(new Repository(url, first(repo, "full_name", "name")), ref, before, after, List.of(), pusher,
                     change.path("forced").asBoolean(false)), "repository.links.html.href"));
+        }
+        return out;
+    }
+
+    /**
+     * Bitbucket Data Center / Server's {@code repo:refs_changed}: one entry of {@code changes} per ref, with its full
+     * name ({@code refId} or {@code ref.id}), {@code fromHash} (all zeros for a new ref) and {@code toHash} (all zeros
+     * when the ref was deleted: {@code type} DELETE). The clone URL is the payload's {@code http} clone link, else its
+     * {@code ssh} one; a payload without links (Atlassian's documented example has none) is cloned from
+     * {@code serverUrl}{@code /scm/<project key>/<slug>.git}, as Bitbucket's own clone links are made.
+     *
+     * @param serverUrl the server's base URL ({@code sluice.webhooks.bitbucket-server.url}), or null
+     */
+    static List<Push> bitbucketServer(JsonNode d, String serverUrl) {
+        JsonNode repo = d.path("repository");
+        String projectKey = text(repo.path("project"), "key");
+        String slug = first(repo, "slug", "name");
+        String url = null;
+        for (String kind : new String[] { "http", "ssh" }) {
+            for (JsonNode link : repo.path("links").path("clone")) {
+                if (url == null && kind.equals(text(link, "name"))) {
+                    url = text(link, "href");
+                }
+            }
+        }
+        if (url == null && serverUrl != null && !serverUrl.isBlank() && projectKey != null && slug != null) {
+            url = serverUrl.replaceAll("/+$", "") + "/scm/" + projectKey.toLowerCase(java.util.Locale.ROOT) + "/" + slug + ".git";
+        }
+        JsonNode changes = d.path("changes");
+        if (!changes.isArray() || changes.isEmpty()) {
+            throw new BadEventException("bitbucket-server push has no changes");
+        }
+        String name = projectKey != null && slug != null ? projectKey + "/" + slug : slug;
+        String pusher = first(d.path("actor"), "name", "slug", "displayName");
+        List<Push> out = new ArrayList<>();
+        for (JsonNode change : changes) {
+            String ref = first(change, "refId");
+            if (ref == null) {
+                ref = text(change.path("ref"), "id");
+            }
+            String before = text(change, "fromHash");
+            String after = "DELETE".equals(text(change, "type")) ? ZERO_SHA : text(change, "toHash");
+            out.add(checked(new Push(new Repository(url, name), ref, before, after, List.of(), pusher, false),
+                    "repository.links.clone (or sluice.webhooks.bitbucket-server.url with repository.project.key and .slug)"));
         }
         return out;
     }

@@ -63,6 +63,11 @@ public class WebhookResource {
     Optional<String> giteaSecret;
     @ConfigProperty(name = "sluice.webhooks.bitbucket.secret")
     Optional<String> bitbucketSecret;
+    @ConfigProperty(name = "sluice.webhooks.bitbucket-server.secret")
+    Optional<String> bitbucketServerSecret;
+    /** Bitbucket Data Center's base URL, for payloads without clone links: {@code <url>/scm/<project>/<slug>.git}. */
+    @ConfigProperty(name = "sluice.webhooks.bitbucket-server.url")
+    Optional<String> bitbucketServerUrl;
 
     @Inject
     OutboxRelay relay;
@@ -103,47 +108,98 @@ public class WebhookResource {
         if (!"Push Hook".equals(eventName) && !"Tag Push Hook".equals(eventName) && !"System Hook".equals(eventName)) {
             return ignored("gitlab event '" + eventName + "' is not a push");
         }
+        if ("System Hook".equals(eventName)) {
+            // a system hook carries every instance event: only its pushes and tag pushes are runs
+            String kind;
+            try {
+                JsonNode tree = tree("gitlab", body);
+                kind = tree.path("event_name").asText(tree.path("object_kind").asText(""));
+                if (kind.isEmpty()) {
+                    throw new BadEventException("gitlab system hook names no event_name");
+                }
+            } catch (BadEventException e) {
+                return ErrorBody.badInput(e);
+            }
+            if (!"push".equals(kind) && !"tag_push".equals(kind)) {
+                return ignored("gitlab system hook event '" + kind + "' is not a push");
+            }
+        }
         return accept(Forge.GITLAB, "gitlab", delivery, body);
     }
 
-    /** Gitea, Forgejo and Gogs send the same push payload. */
+    /**
+     * Gitea, Forgejo and Gogs send the same push payload; Forgejo signs and names its events with its own headers
+     * ({@code X-Forgejo-*}) and, for now, the Gitea copies too: either is enough. A tag pushed also arrives as
+     * {@code create} with {@code ref_type} tag, which starts the tag's run (the tag's {@code push}, which Gitea sends as
+     * well, is then the same push: one run). A branch's {@code create} is ignored: its push event starts its run.
+     */
     @POST
     @Path("gitea")
-    public Response gitea(@HeaderParam("X-Gitea-Event") String giteaEvent, @HeaderParam("X-Gogs-Event") String gogsEvent,
-            @HeaderParam("X-Gitea-Signature") String giteaSignature, @HeaderParam("X-Gogs-Signature") String gogsSignature,
-            @HeaderParam("X-Gitea-Delivery") String giteaDelivery, @HeaderParam("X-Gogs-Delivery") String gogsDelivery, byte[] body) {
+    public Response gitea(@HeaderParam("X-Gitea-Event") String giteaEvent, @HeaderParam("X-Forgejo-Event") String forgejoEvent,
+            @HeaderParam("X-Gogs-Event") String gogsEvent, @HeaderParam("X-Gitea-Signature") String giteaSignature,
+            @HeaderParam("X-Forgejo-Signature") String forgejoSignature, @HeaderParam("X-Gogs-Signature") String gogsSignature,
+            @HeaderParam("X-Gitea-Delivery") String giteaDelivery, @HeaderParam("X-Forgejo-Delivery") String forgejoDelivery,
+            @HeaderParam("X-Gogs-Delivery") String gogsDelivery, byte[] body) {
         Optional<String> secret = giteaSecret.filter(s -> !s.isBlank());
         if (secret.isEmpty()) {
             return unconfigured("gitea");
         }
-        String signature = giteaSignature != null ? giteaSignature : gogsSignature;
+        String signature = firstOf(forgejoSignature, giteaSignature, gogsSignature);
         if (!WebhookSignatures.hexHmacMatches(secret.get(), body, signature)) {
-            return ErrorBody.response(401, signature == null ? "missing X-Gitea-Signature header" : "X-Gitea-Signature does not match the configured secret");
+            return ErrorBody.response(401, signature == null ? "missing X-Gitea-Signature (or X-Forgejo-Signature) header"
+                    : "X-Gitea-Signature (or X-Forgejo-Signature) does not match the configured secret");
         }
-        String eventName = giteaEvent != null ? giteaEvent : gogsEvent;
+        String eventName = firstOf(forgejoEvent, giteaEvent, gogsEvent);
+        String delivery = firstOf(forgejoDelivery, giteaDelivery, gogsDelivery);
+        if ("create".equals(eventName)) {
+            return giteaCreate(delivery, body);
+        }
         if (eventName != null && !"push".equals(eventName)) {
             return ignored("gitea event '" + eventName + "' is not a push");
         }
-        return accept(Forge.GITEA, "gitea", giteaDelivery != null ? giteaDelivery : gogsDelivery, body);
+        return accept(Forge.GITEA, "gitea", delivery, body);
+    }
+
+    private Response giteaCreate(String delivery, byte[] body) {
+        Push push;
+        try {
+            JsonNode tree = tree("gitea", body);
+            JsonNode refType = tree.get("ref_type");
+            if (refType == null || !refType.isTextual()) {
+                throw new BadEventException("gitea create event has no ref_type (tag or branch)");
+            }
+            if (!"tag".equals(refType.asText())) {
+                return ignored("gitea create event of a " + refType.asText() + " is not a tag (a new branch starts its run by its"
+                        + " push event)");
+            }
+            push = PushNormalizer.giteaTag(tree);
+        } catch (BadEventException e) {
+            return ErrorBody.badInput(e);
+        }
+        if (push == null) {
+            return ignored("gitea create event of a tag names no commit (sha), as Gogs and old Gitea versions send it (its push event"
+                    + " starts its run)");
+        }
+        return startAll("gitea", delivery, List.of(push));
     }
 
     /**
-     * Bitbucket Cloud: {@code X-Hub-Signature} ("sha256=" + hex HMAC-SHA256, as GitHub's) against the configured
-     * secret. One webhook may change several refs: each becomes its own {@code dev.sluice.push}.
+     * Bitbucket Cloud ({@code repo:push}) and Bitbucket Data Center / Server ({@code repo:refs_changed}) share this path;
+     * both sign with {@code X-Hub-Signature} ("sha256=" + hex HMAC-SHA256, as GitHub's), each against its own secret.
+     * Data Center is told apart by its event keys ({@code repo:refs_changed}, {@code pr:...}), its {@code X-Request-Id}
+     * (Cloud sends {@code X-Request-UUID}), or, without an event key, by its payload ({@code eventKey}, a top-level
+     * {@code changes} array). One webhook may change several refs: each becomes its own {@code dev.sluice.push}.
      */
     @POST
     @Path("bitbucket")
     public Response bitbucket(@HeaderParam("X-Event-Key") String eventKey, @HeaderParam("X-Request-UUID") String delivery,
-            @HeaderParam("X-Hub-Signature") String signature, byte[] body) {
-        Optional<String> secret = bitbucketSecret.filter(s -> !s.isBlank());
-        if (secret.isEmpty()) {
-            return unconfigured("bitbucket");
+            @HeaderParam("X-Request-Id") String serverDelivery, @HeaderParam("X-Hub-Signature") String signature, byte[] body) {
+        if (isBitbucketServer(eventKey, delivery, serverDelivery, body)) {
+            return bitbucketServer(eventKey, serverDelivery, signature, body);
         }
-        if (!WebhookSignatures.githubValid(secret.get(), body, signature)) {
-            return ErrorBody.response(401, signature == null ? "missing X-Hub-Signature header" : "X-Hub-Signature does not match the configured secret");
-        }
-        if ("diagnostics:ping".equals(eventKey)) {
-            return Response.ok(Map.of("pong", true)).build();
+        Response refused = bitbucketRefused("bitbucket", bitbucketSecret, eventKey, signature, body);
+        if (refused != null) {
+            return refused;
         }
         if (!"repo:push".equals(eventKey)) {
             return ignored("bitbucket event '" + eventKey + "' is not a push");
@@ -154,16 +210,83 @@ public class WebhookResource {
         } catch (BadEventException e) {
             return ErrorBody.badInput(e);
         }
-        String base = eventId("bitbucket", delivery);
+        return startAll("bitbucket", delivery, pushes);
+    }
+
+    private Response bitbucketServer(String eventKey, String delivery, String signature, byte[] body) {
+        Response refused = bitbucketRefused("bitbucket-server", bitbucketServerSecret, eventKey, signature, body);
+        if (refused != null) {
+            return refused;
+        }
+        List<Push> pushes;
+        try {
+            JsonNode tree = tree("bitbucket-server", body);
+            String key = eventKey != null ? eventKey : tree.path("eventKey").asText(null);
+            if (!"repo:refs_changed".equals(key)) {
+                return ignored("bitbucket-server event '" + key + "' is not a push");
+            }
+            pushes = PushNormalizer.bitbucketServer(tree, bitbucketServerUrl.orElse(null));
+        } catch (BadEventException e) {
+            return ErrorBody.badInput(e);
+        }
+        return startAll("bitbucket-server", delivery, pushes);
+    }
+
+    /** 401 without the forge's secret or a matching {@code X-Hub-Signature}, 200 for a signed ping, else null: go on. */
+    private static Response bitbucketRefused(String forge, Optional<String> configured, String eventKey, String signature, byte[] body) {
+        Optional<String> secret = configured.filter(s -> !s.isBlank());
+        if (secret.isEmpty()) {
+            return unconfigured(forge);
+        }
+        if (!WebhookSignatures.githubValid(secret.get(), body, signature)) {
+            return ErrorBody.response(401, signature == null ? "missing X-Hub-Signature header" : "X-Hub-Signature does not match the configured secret");
+        }
+        return "diagnostics:ping".equals(eventKey) ? Response.ok(Map.of("pong", true)).build() : null;
+    }
+
+    /** Event keys only Bitbucket Data Center / Server sends (Cloud's are repo:push, pullrequest:..., issue:...). */
+    static boolean isBitbucketServer(String eventKey, String cloudDelivery, String serverDelivery, byte[] body) {
+        if (eventKey != null) {
+            if (eventKey.equals("repo:refs_changed") || eventKey.startsWith("pr:") || eventKey.startsWith("repo:comment:")
+                    || eventKey.startsWith("mirror:") || eventKey.startsWith("project:") || eventKey.equals("repo:modified")
+                    || eventKey.equals("repo:forked") || eventKey.equals("repo:secret_detected")) {
+                return true;
+            }
+            return serverDelivery != null && cloudDelivery == null && !eventKey.equals("repo:push")
+                    && !eventKey.startsWith("pullrequest:") && !eventKey.startsWith("issue:");
+        }
+        if (serverDelivery != null && cloudDelivery == null) {
+            return true;
+        }
+        try {
+            JsonNode tree = EventCodec.json().readTree(body);
+            return tree != null && (tree.has("eventKey") || tree.path("changes").isArray());
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    /** Starts a run for each push of one delivery: event ids {@code <forge>-<delivery>}, then -0, -1, ... for several. */
+    private Response startAll(String name, String delivery, List<Push> pushes) {
+        String base = eventId(name, delivery);
         Started started = new Started();
         try {
             for (int i = 0; i < pushes.size(); i++) {
-                start("bitbucket", pushes.size() == 1 ? base : base + "-" + i, pushes.get(i), started);
+                start(name, pushes.size() == 1 ? base : base + "-" + i, pushes.get(i), started);
             }
         } catch (BadEventException e) {
             return ErrorBody.response(400, e.getMessage(), Map.of("runs", started.runs));
         }
-        return started.answer(body("accepted", true));
+        return started.answer(body("accepted", true, "eventId", base));
+    }
+
+    private static String firstOf(String... values) {
+        for (String v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
     }
 
     private Response accept(Forge forge, String name, String delivery, byte[] body) {
@@ -173,14 +296,7 @@ public class WebhookResource {
         } catch (BadEventException e) {
             return ErrorBody.badInput(e);
         }
-        String id = eventId(name, delivery);
-        Started started = new Started();
-        try {
-            start(name, id, push, started);
-        } catch (BadEventException e) {
-            return ErrorBody.response(400, e.getMessage());
-        }
-        return started.answer(body("accepted", true, "eventId", id));
+        return startAll(name, delivery, List.of(push));
     }
 
     /**
@@ -336,7 +452,7 @@ public class WebhookResource {
     }
 
     private static Response ignored(String reason) {
-        return Response.accepted(body("accepted", true, "runs", List.of(), "reason", reason)).build();
+        return Response.accepted(body("accepted", true, "ignored", true, "runs", List.of(), "reason", reason + ": ignored")).build();
     }
 
     private static Map<String, Object> body(Object... kv) {

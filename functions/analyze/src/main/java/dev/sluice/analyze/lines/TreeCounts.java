@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 import java.io.IOException;
 import java.util.Collections;
@@ -20,9 +20,12 @@ import org.eclipse.jgit.treewalk.CanonicalTreeParser;
  * subtree is never read again, and a file (blob id and language) is never counted twice. The caches are bounded
  * (least recently used go first) and live as long as the process.
  */
-final class TreeCounts {
-    /** Larger files are not counted (cloc's own cut-off is far above; this bounds memory per file). */
-    static final int LARGEST_COUNTED_FILE = ChangeReader.LARGEST_TEXT_FILE;
+public final class TreeCounts {
+    /**
+     * Larger files are not counted (cloc's own cut-off is far above; this bounds memory per file); the change reader
+     * treats them as binary too.
+     */
+    public static final int LARGEST_COUNTED_FILE = 8 * 1024 * 1024;
 
     private final Map<ObjectId, Map<String, LineCount>> trees;
     private final Map<BlobKey, LineCount> blobs;
@@ -31,24 +34,31 @@ final class TreeCounts {
     /** Called with each file read for counting, so other per-file work can share the read (the import scan). */
     private volatile BlobListener listener;
 
-    interface BlobListener {
+    public interface BlobListener {
         void read(Language language, ObjectId blob, byte[] content);
     }
 
-    void listen(BlobListener l) {
+    public void listen(BlobListener l) {
         listener = l;
     }
 
     private record BlobKey(ObjectId id, Language language) {
     }
 
-    TreeCounts(int maxTrees, int maxBlobs) {
+    /** A blob under a name whose language only its content tells (cloc's label for the name). */
+    private record NamedBlob(ObjectId id, String label) {
+    }
+
+    private final Map<NamedBlob, java.util.Optional<Language>> byContent;
+
+    public TreeCounts(int maxTrees, int maxBlobs) {
         trees = lru(maxTrees);
         blobs = lru(maxBlobs);
+        byContent = lru(maxBlobs);
     }
 
     /** A synchronized map of at most {@code max} entries, the least recently used dropped first. */
-    static <K, V> Map<K, V> lru(int max) {
+    public static <K, V> Map<K, V> lru(int max) {
         return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
@@ -58,16 +68,16 @@ final class TreeCounts {
     }
 
     /** Trees and files actually read since start: what the cache saves shows here. */
-    long treesCounted() {
+    public long treesCounted() {
         return treesCounted.get();
     }
 
-    long blobsCounted() {
+    public long blobsCounted() {
         return blobsCounted.get();
     }
 
     /** Lines per language (cloc's names) of the tree {@code tree}, sorted by language. */
-    Map<String, LineCount> count(ObjectReader reader, AnyObjectId tree) throws IOException {
+    public Map<String, LineCount> count(ObjectReader reader, AnyObjectId tree) throws IOException {
         ObjectId id = tree.toObjectId();
         Map<String, LineCount> cached = trees.get(id);
         if (cached != null) {
@@ -95,22 +105,29 @@ final class TreeCounts {
         return result;
     }
 
-    record FileCount(Language language, LineCount count) {
+    public record FileCount(Language language, LineCount count) {
     }
 
     /** One file's lines, or null when it is in no counted language, binary or too large. */
-    FileCount countFile(ObjectReader reader, String name, ObjectId blob) throws IOException {
-        Language language = Language.ofName(name);
+    public FileCount countFile(ObjectReader reader, String name, ObjectId blob) throws IOException {
+        String label = ClocNames.byName(name);
         byte[] content = null;
+        Language language;
+        if (ClocNames.needsContent(label)) {
+            // cloc reads the file to name its language (.ts, .m, .pl, .cs, no extension ...): remembered by blob
+            NamedBlob named = new NamedBlob(blob, label);
+            java.util.Optional<Language> known = byContent.get(named);
+            if (known == null) {
+                content = read(reader, blob);
+                known = java.util.Optional.ofNullable(content == null ? null : Language.ofLabel(ClocNames.byContent(label, content)));
+                byContent.put(named, known);
+            }
+            language = known.orElse(null);
+        } else {
+            language = Language.ofLabel(label);
+        }
         if (language == null) {
-            if (!Language.needsContent(name)) {
-                return null;
-            }
-            content = read(reader, blob);
-            language = content == null ? null : Language.ofShebang(content);
-            if (language == null) {
-                return null;
-            }
+            return null;
         }
         BlobKey key = new BlobKey(blob, language);
         LineCount cached = blobs.get(key);
@@ -120,7 +137,7 @@ final class TreeCounts {
         if (content == null) {
             content = read(reader, blob);
         }
-        LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, content);
+        LineCount count = content == null || isBinary(content) ? LineCount.NONE : LineCounter.count(language, name, content);
         BlobListener l = listener;
         if (l != null && content != null) {
             l.read(language, blob, content);
@@ -139,7 +156,7 @@ final class TreeCounts {
     }
 
     /** Git's own test: a NUL byte in the first 8000 bytes makes a file binary. */
-    static boolean isBinary(byte[] content) {
+    public static boolean isBinary(byte[] content) {
         int n = Math.min(content.length, 8000);
         for (int i = 0; i < n; i++) {
             if (content[i] == 0) {

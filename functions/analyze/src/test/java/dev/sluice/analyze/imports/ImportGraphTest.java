@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.imports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.imports;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,13 +9,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.sluice.analyze.lines.Language;
+
 /**
  * What one source file declares and imports, read line by line with patterns (no parser): enough to draw the
  * import graph of Java, Kotlin, Python, JavaScript/TypeScript and Go. {@code names} are the capitalised words of
  * a Java or Kotlin file: a class of the same package is used without an import, so a use is the only trace.
  */
-record ImportScan(String pkg, List<String> imports, Set<String> names) {
-    static final ImportScan EMPTY = new ImportScan(null, List.of(), Set.of());
+public record ImportScan(String pkg, List<String> imports, Set<String> names) {
+    public static final ImportScan EMPTY = new ImportScan(null, List.of(), Set.of());
 
     private static final Pattern JVM_PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)");
     private static final Pattern JVM_IMPORT = Pattern.compile("^\\s*import\\s+(?:static\\s+)?(\\w+(?:\\.\\w+)*(?:\\.\\*)?)");
@@ -33,10 +35,11 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
 
     /**
      * The language a path is read as for the graph: its counted language, or JavaScript for {@code .jsx} and
-     * TypeScript for {@code .mts} / {@code .cts}, which cloc 1.96 does not count as either (so neither does
+     * TypeScript for {@code .ts} (which cloc names by its content: TypeScript or Qt Linguist), {@code .mts} and {@code .cts},
+     * which cloc 1.96 does not count as either (so neither does
      * {@link Language}) but which import and are imported like them. Null when the graph does not read the file.
      */
-    static Language graphLanguage(String path) {
+    public static Language graphLanguage(String path) {
         Language counted = Language.ofName(path);
         if (reads(counted)) {
             return counted;
@@ -45,13 +48,13 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
         if (lower.endsWith(".jsx")) {
             return Language.JAVASCRIPT;
         }
-        if (lower.endsWith(".mts") || lower.endsWith(".cts")) {
+        if (lower.endsWith(".ts") || lower.endsWith(".mts") || lower.endsWith(".cts")) {
             return Language.TYPESCRIPT;
         }
         return null;
     }
 
-    static ImportScan of(Language language, byte[] content) {
+    public static ImportScan of(Language language, byte[] content) {
         if (language == null) {
             return EMPTY;
         }
@@ -64,7 +67,7 @@ record ImportScan(String pkg, List<String> imports, Set<String> names) {
         };
     }
 
-    static boolean reads(Language language) {
+    public static boolean reads(Language language) {
         return language == Language.JAVA || language == Language.KOTLIN || language == Language.PYTHON
                 || language == Language.JAVASCRIPT || language == Language.TYPESCRIPT || language == Language.GO;
     }

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +13,23 @@ import java.util.regex.Pattern;
  * this class runs the same rules as one pass over the bytes, quirks included (a block comment that starts after
  * code and ends before code joins the two lines, as cloc's substitution does).
  */
-final class LineCounter {
+public final class LineCounter {
     private LineCounter() {
     }
 
     /** The lines of one file in {@code language}; {@code content} is the file's bytes (any encoding, read as bytes). */
-    static LineCount count(Language language, byte[] content) {
+    public static LineCount count(Language language, byte[] content) {
+        return count(language, "", content);
+    }
+
+    /** As {@link #count(Language, byte[])}; {@code path} is the file's name, which a few of cloc's filters read (Haskell's .lhs). */
+    public static LineCount count(Language language, String path, byte[] content) {
+        if (content.length == 0) {
+            return LineCount.NONE; // cloc skips zero-sized files: not even a file
+        }
+        if (language.style == Language.Style.FILTERS) {
+            return countWithFilters(language, path, content);
+        }
         List<Line> lines = Line.split(content);
         int total = lines.size();
         boolean continues = language.continuation;
@@ -38,6 +49,7 @@ final class LineCounter {
                 lines = withoutBlanks(withoutComments(docstringsAsComments(lines), false), continues);
             }
             case MARKDOWN -> lines = markdown(lines);
+            case FILTERS -> throw new IllegalStateException("counted by countWithFilters");
         }
         long code = lines.size();
         if (language.script && first != null && first.startsWith("#!") && (lines.isEmpty() || !lines.get(0).sameText(first))) {
@@ -45,6 +57,60 @@ final class LineCounter {
             code++;
         }
         return new LineCount(1, code, total - blank - code, blank);
+    }
+
+    /**
+     * cloc's call_counter for a language with its own filter chain: lines as cloc's read_file gives them (a byte order
+     * mark dropped, a CR before the newline trimmed), blank lines out, then each filter followed by blank lines out
+     * again; what is left is code, and a script's {@code #!} line is code even when a filter took it.
+     */
+    private static LineCount countWithFilters(Language language, String path, byte[] content) {
+        List<String> lines = new ArrayList<>();
+        for (Line l : Line.split(content)) {
+            String text = l.text();
+            lines.add(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        }
+        if (!lines.isEmpty()) {
+            lines.set(0, withoutByteOrderMark(lines.get(0)));
+        }
+        int total = lines.size();
+        boolean continues = language.continuation;
+        lines = withoutBlankText(lines, continues);
+        int blank = total - lines.size();
+        String first = lines.isEmpty() ? null : lines.get(0);
+        if (!lines.isEmpty()) {
+            for (ClocFilters.Filter f : language.filters) {
+                lines = withoutBlankText(f.apply(lines, content, path), continues);
+            }
+        }
+        long code = lines.size();
+        if (language.script && first != null && first.startsWith("#!") && (lines.isEmpty() || !lines.get(0).equals(first))) {
+            code++;
+        }
+        return new LineCount(1, code, total - blank - code, blank);
+    }
+
+    private static String withoutByteOrderMark(String line) {
+        if (line.startsWith("\u00ef\u00bb\u00bf")) {
+            return line.substring(3);
+        }
+        if (line.startsWith("\u00fe\u00ff") || line.startsWith("\u00ff\u00fe")) {
+            return line.substring(2);
+        }
+        return line;
+    }
+
+    /** {@link #withoutBlanks} for text lines. */
+    private static List<String> withoutBlankText(List<String> lines, boolean continues) {
+        List<String> kept = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (ClocFilters.blank(l) && !(continues && i > 0 && lines.get(i - 1).endsWith("\\"))) {
+                continue;
+            }
+            kept.add(l);
+        }
+        return kept;
     }
 
     /** A line of text without its newline: a slice of a byte array. */
@@ -270,7 +336,16 @@ final class LineCounter {
      * For C++ comments cloc joins each line with an extra newline unless it ends in a backslash, so a {@code //}
      * comment eats only that extra newline, or the real one after a continued line.
      */
-    private static List<Line> withoutComments(List<Line> lines, boolean lineComments) {
+    static List<Line> withoutComments(List<Line> lines, boolean lineComments) {
+        return withoutComments(lines, lineComments, true);
+    }
+
+    /**
+     * As above; {@code newlineKept} says whether cloc's lines still end in their newline at this step. They do not after
+     * an earlier {@code call_regexp_common} (its split drops them): then each line gets one newline, and for C++ none
+     * after a line ending in a backslash, so a {@code //} comment ends at the next line's start.
+     */
+    static List<Line> withoutComments(List<Line> lines, boolean lineComments, boolean newlineKept) {
         int size = 0;
         for (Line l : lines) {
             size += l.to - l.from + 2;
@@ -280,8 +355,10 @@ final class LineCounter {
         for (Line l : lines) {
             System.arraycopy(l.b, l.from, s, len, l.to - l.from);
             len += l.to - l.from;
-            s[len++] = '\n';
-            if (lineComments && !l.endsWithBackslash()) {
+            if (newlineKept || !lineComments || !l.endsWithBackslash()) {
+                s[len++] = '\n';
+            }
+            if (newlineKept && lineComments && !l.endsWithBackslash()) {
                 s[len++] = '\n';
             }
         }
@@ -375,7 +452,7 @@ final class LineCounter {
                 continue;
             }
             line = oneLine.matcher(line).replaceAll("");
-            if (isBlank(line)) {
+            if (ClocFilters.blank(line)) {
                 continue;
             }
             if (inComment) {
@@ -388,14 +465,14 @@ final class LineCounter {
                     continue;
                 }
             }
-            if (isBlank(line)) {
+            if (ClocFilters.blank(line)) {
                 continue;
             }
             Matcher m = open.matcher(line);
             if (m.find()) {
                 inComment = true;
                 String lead = m.group(1);
-                if (isBlank(lead)) {
+                if (ClocFilters.blank(lead)) {
                     continue;
                 }
                 line = lead;
@@ -403,16 +480,6 @@ final class LineCounter {
             out.add(line);
         }
         return out;
-    }
-
-    private static boolean isBlank(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == 0x0B || c == '\n')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A growable byte array: the text the comment filter runs over. */

@@ -1,14 +1,14 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 /** Files and their code, comment and blank lines, as cloc counts them. */
 public record LineCount(long files, long code, long comment, long blank) {
-    static final LineCount NONE = new LineCount(0, 0, 0, 0);
+    public static final LineCount NONE = new LineCount(0, 0, 0, 0);
 
-    LineCount plus(LineCount o) {
+    public LineCount plus(LineCount o) {
         return new LineCount(files + o.files, code + o.code, comment + o.comment, blank + o.blank);
     }
 
-    long lines() {
+    public long lines() {
         return code + comment + blank;
     }
 }

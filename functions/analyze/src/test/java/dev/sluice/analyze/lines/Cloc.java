@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.lines;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,11 +10,11 @@ import java.util.List;
  * follows), which the build downloads from the npm registry into target/cloc (system property {@code sluice.cloc});
  * a {@code cloc} on the PATH only when that property is not set (a test run from an IDE).
  */
-final class Cloc {
+public final class Cloc {
     private Cloc() {
     }
 
-    static List<String> command(String... args) {
+    public static List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         String script = System.getProperty("sluice.cloc");
         if (script != null && !script.isBlank()) {

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.imports;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,13 +14,15 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.sluice.analyze.lines.Language;
+
 /**
  * Which file imports which, over the files of one tree, resolved within the repository (imports of outside
  * libraries lead nowhere and are dropped). Files are nodes; an edge runs from the importer to the imported.
  * Gives the cycles (strongly connected components, Tarjan) and the reach of a change: every file that
  * transitively depends on a changed one.
  */
-final class ImportGraph {
+public final class ImportGraph {
     private final List<String> files;
     private final Map<String, Integer> index = new HashMap<>();
     private final int[][] dependsOn;
@@ -32,7 +34,7 @@ final class ImportGraph {
             ".cts", ".d.ts");
 
     /** @param scans every graph-language file of the tree with what it declares and imports */
-    ImportGraph(Map<String, ImportScan> scans) {
+    public ImportGraph(Map<String, ImportScan> scans) {
         files = new ArrayList<>(new TreeSet<>(scans.keySet().stream()
                 .filter(f -> ImportScan.graphLanguage(f) != null).toList()));
         this.scans = scans;
@@ -74,25 +76,25 @@ final class ImportGraph {
         }
     }
 
-    int fileCount() {
+    public int fileCount() {
         return files.size();
     }
 
-    int edgeCount() {
+    public int edgeCount() {
         return edges;
     }
 
-    boolean contains(String file) {
+    public boolean contains(String file) {
         return index.containsKey(file);
     }
 
-    List<String> importsOf(String file) {
+    public List<String> importsOf(String file) {
         Integer i = index.get(file);
         return i == null ? List.of() : Arrays.stream(dependsOn[i]).mapToObj(files::get).toList();
     }
 
     /** Every file that imports one of {@code changed}, directly or through others; the changed files themselves excluded. */
-    Set<String> dependentsOf(Collection<String> changed) {
+    public Set<String> dependentsOf(Collection<String> changed) {
         boolean[] seen = new boolean[files.size()];
         Deque<Integer> queue = new ArrayDeque<>();
         for (String c : changed) {
@@ -123,7 +125,7 @@ final class ImportGraph {
      *
      * @param gone what each gone file declared (for Java and Kotlin its package says which class it was)
      */
-    Map<String, Set<String>> importersOfGone(Map<String, ImportScan> gone) {
+    public Map<String, Set<String>> importersOfGone(Map<String, ImportScan> gone) {
         Map<String, Set<String>> out = new TreeMap<>();
         Map<String, ImportScan> withGone = new HashMap<>(scans);
         List<String> candidates = new ArrayList<>(files);
@@ -148,7 +150,7 @@ final class ImportGraph {
     }
 
     /** Strongly connected components of more than one file (import cycles), biggest first; iterative Tarjan. */
-    List<List<String>> cycles() {
+    public List<List<String>> cycles() {
         int n = files.size();
         int[] idx = new int[n];
         int[] low = new int[n];
@@ -445,12 +447,12 @@ final class ImportGraph {
         }
     }
 
-    static String dir(String file) {
+    public static String dir(String file) {
         int slash = file.lastIndexOf('/');
         return slash < 0 ? "" : file.substring(0, slash);
     }
 
-    static String stem(String file) {
+    public static String stem(String file) {
         String name = file.substring(file.lastIndexOf('/') + 1);
         int dot = name.indexOf('.');
         return dot < 0 ? name : name.substring(0, dot);
@@ -461,7 +463,7 @@ final class ImportGraph {
      * walk per file, so for a change of many files (a whole tree) only the {@code limit} with the most direct
      * dependents are walked.
      */
-    Map<String, Integer> reachPerFile(Collection<String> changed, int limit) {
+    public Map<String, Integer> reachPerFile(Collection<String> changed, int limit) {
         List<String> candidates = new TreeSet<>(changed).stream().filter(this::contains)
                 .sorted(Comparator.comparingInt((String c) -> -dependents[index.get(c)].length).thenComparing(c -> c))
                 .limit(limit).toList();
