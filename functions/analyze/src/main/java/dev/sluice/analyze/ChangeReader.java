@@ -26,14 +26,14 @@ import dev.sluice.secrets.SecretKind;
  * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the
  * empty tree and the head, counting lines from each file's edit list and keeping every added line.
  */
-final class ChangeReader {
+public final class ChangeReader {
     private ChangeReader() {
     }
 
     /** Text files above this size are treated as binary: not counted, not scanned (bounds memory per file). */
     static final int LARGEST_TEXT_FILE = 8 * 1024 * 1024;
 
-    static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
+    public static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
         RevCommit headCommit = GitRepositories.commit(repo, head);
         GitAttributesMarks marks = GitRepositories.readFile(repo, head, GitAttributesMarks.FILE)
                 .map(GitAttributesMarks::parse).orElse(GitAttributesMarks.NONE);

@@ -21,6 +21,10 @@ import org.jboss.logging.Logger;
 
 import dev.sluice.git.GitRepositories;
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.risk.RiskFactor;
+import dev.sluice.analyze.secrets.SecretAllowance;
+import dev.sluice.analyze.secrets.SecretFingerprint;
+import dev.sluice.analyze.secrets.SecretScan;
 
 /**
  * Measures one change in a repository: the diff, the tree's languages, the import graph and the change's reach,

@@ -6,6 +6,10 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.risk.RiskAssessment;
+import dev.sluice.analyze.risk.RiskFactor;
+import dev.sluice.analyze.secrets.AllowedSecret;
+import dev.sluice.analyze.secrets.SecretFinding;
 
 /**
  * Everything analyze measures of one (repository, before, after): a function of the repository's content at those
@@ -34,20 +38,20 @@ public record Measurement(int version, String base, String head, boolean wholeTr
                 allowedSecrets, conflictMarkers, duplicateObjects, changedObjects, settings, fingerprintKey);
     }
 
-    int linesAdded() {
+    public int linesAdded() {
         return files.stream().mapToInt(ChangedFile::added).sum();
     }
 
-    int linesRemoved() {
+    public int linesRemoved() {
         return files.stream().mapToInt(ChangedFile::removed).sum();
     }
 
-    int changedLines() {
+    public int changedLines() {
         return linesAdded() + linesRemoved();
     }
 
     /** Changed lines with vendored and generated files counted a tenth. */
-    int weightedLines() {
+    public int weightedLines() {
         double w = 0;
         for (ChangedFile f : files) {
             w += f.weighsLess() ? f.changedLines() / 10.0 : f.changedLines();
@@ -55,7 +59,7 @@ public record Measurement(int version, String base, String head, boolean wholeTr
         return (int) Math.round(w);
     }
 
-    long binaryFiles() {
+    public long binaryFiles() {
         return files.stream().filter(ChangedFile::binary).count();
     }
 

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
+import dev.sluice.analyze.secrets.SecretScan;
 
 /**
  * The speed benchmark (not part of {@code verify}; run {@code functions/analyze/bench/run.sh}). Builds a

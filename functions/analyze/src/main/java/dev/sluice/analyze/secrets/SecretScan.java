@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,20 +8,22 @@ import java.util.Optional;
 import dev.sluice.events.Payloads.Decision;
 import dev.sluice.secrets.Credentials;
 import dev.sluice.secrets.SecretKind;
+import dev.sluice.analyze.AddedLine;
+import dev.sluice.analyze.risk.RiskFactor;
 
 /**
  * The secrets rule: a secret ({@link SecretKind}) in an added line rejects the change, unless it is allowed
  * ({@link SecretAllowance}). Only added lines are read, so removing a leaked secret is not punished. What is a
  * secret is common's {@link Credentials}, which deploy's ledger shares.
  */
-final class SecretScan {
+public final class SecretScan {
     private SecretScan() {
     }
 
-    static final String FACTOR = "secret";
+    public static final String FACTOR = "secret";
 
     /** Finds secrets in added lines: each kind's match once, the most specific kind first. */
-    static List<SecretFinding> findings(List<AddedLine> lines) {
+    public static List<SecretFinding> findings(List<AddedLine> lines) {
         List<SecretFinding> found = new ArrayList<>();
         for (AddedLine line : lines) {
             found.addAll(inLine(line.file(), line.line(), line.text()));
@@ -31,12 +33,12 @@ final class SecretScan {
         return List.copyOf(found);
     }
 
-    static List<SecretFinding> inLine(String file, int lineNumber, String text) {
+    public static List<SecretFinding> inLine(String file, int lineNumber, String text) {
         return Credentials.inLine(text).stream()
                 .map(m -> new SecretFinding(m.kind().id, file, lineNumber, fingerprint(m.value()))).toList();
     }
 
-    static Optional<RiskFactor> factor(List<SecretFinding> findings) {
+    public static Optional<RiskFactor> factor(List<SecretFinding> findings) {
         if (findings.isEmpty()) {
             return Optional.empty();
         }
@@ -49,11 +51,11 @@ final class SecretScan {
         return Optional.of(new RiskFactor(FACTOR, 100, message, evidence, Decision.REJECT));
     }
 
-    static double entropy(String s) {
+    public static double entropy(String s) {
         return Credentials.entropy(s);
     }
 
-    static String fingerprint(String value) {
+    public static String fingerprint(String value) {
         return SecretFingerprint.of(value);
     }
 

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.sluice.testing.TestRepository;
 import dev.sluice.secrets.SecretKind;
+import dev.sluice.analyze.Change;
+import dev.sluice.analyze.ChangeReader;
 
 /**
  * The secret scanner measured on a labelled set of public rule test cases (gitleaks, detect-secrets, trufflehog,
