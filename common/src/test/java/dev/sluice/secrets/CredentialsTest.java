@@ -9,7 +9,7 @@ class CredentialsTest {
     void providerTokensAndSecretsAssignedToSecretNamesAreCredentialsPlaceholdersAndWordsAreNot() {
         assertThat(Credentials.inLine("GITHUB_TOKEN: ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"))
                 .singleElement().satisfies(m -> {
-                    assertThat(m.kind()).isEqualTo(SecretKind.GITHUB_TOKEN);
+                    assertThat(m.kind()).isEqualTo(SecretKind.byId("github-token"));
                     assertThat(m.value()).startsWith("ghp_");
                     assertThat(m.toString()).doesNotContain("ghp_");
                 });

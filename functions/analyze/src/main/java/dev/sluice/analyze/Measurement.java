@@ -28,9 +28,11 @@ public record Measurement(int version, String base, String head, boolean wholeTr
     /**
      * Bump when a rule changes what is measured: cached measurements of older versions are not used. 2: files marked
      * in .gitattributes, shallow fetch, multi-line JS/TS imports and .jsx files, reach of deleted files, keyed
-     * fingerprints, whole-tree reasons without the request's words.
+     * fingerprints, whole-tree reasons without the request's words. 3: provider rules by shape (common's
+     * provider-rules.tsv), connection strings, Bearer and Basic credentials, private keys judged and fingerprinted by
+     * their body.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** The same measurement with the whole-tree reason worded for one request. */
     Measurement withWholeTreeReason(String reason) {
