@@ -61,7 +61,7 @@ class SecretScanRecallTest {
             Map.entry("slack-webhook", new double[] { 0.93, 0.00 }),
             Map.entry("stripe-key", new double[] { 1.00, 0.00 }));
 
-    private static final Pattern FORM = Pattern.compile("\\[example (alone|assigned|line)]");
+    private static final Pattern FORM = Pattern.compile("\\[example (alone|assigned|line|near miss)]");
 
     record Case(boolean secret, String kind, String source, List<String> lines) {
         /** "public" (quoted from a public rule test), "generated" (a value drawn here in a public test's shape) or "sluice". */
@@ -73,7 +73,7 @@ class SecretScanRecallTest {
             return source.split(" ", 2)[0];
         }
 
-        /** How a provider example is written: "alone" on its line, "assigned" to a name, its "line"; else "". */
+        /** A provider example "alone" on its line, "assigned" to a name, its "line", or its "near miss"; else "". */
         String form() {
             Matcher m = FORM.matcher(source);
             return m.find() ? m.group(1) : "";
@@ -307,8 +307,7 @@ class SecretScanRecallTest {
             } else {
                 cases.add(new Case(true, k.id, source + "line]", new ArrayList<>(List.of(example))));
             }
-            cases.add(new Case(false, k.id, "sluice provider-rules.tsv (generated: the rule's near miss)",
-                    new ArrayList<>(List.of(k.nearMiss(random)))));
+            cases.add(new Case(false, k.id, source + "near miss]", new ArrayList<>(List.of(k.nearMiss(random)))));
         }
         return cases;
     }
