@@ -32,7 +32,7 @@ public final class Credentials {
     // ${VAR}, {{ .Values.x }}, <your-token>, %(name)s, %VAR%, $VAR, $(cmd), @VAR@, [value], process.env.X,
     // os.environ[...], xxxx, ****, aaaaaaaa, changeme, example, dummy, sample, fake, replace-me, test-token ...
     private static final Pattern PLACEHOLDER = Pattern.compile(
-            "(?i)^(?:.*\\$\\{.*|.*\\{\\{.*|.*\\$\\(.*|<.*>|\\[.*]|%\\(?.*|@\\w+@|\\$[A-Z_].*"
+            "(?i)^(?:.*\\$\\{.*|.*#\\{.*|.*\\{\\{.*|.*\\{\\d{1,2}}.*|.*\\\\u[0-9a-f]{4}.*|.*\\$\\(.*|<.*>|\\[.*]|%\\(?.*|@\\w+@|\\$[A-Z_].*"
                     + "|.*(?:process\\.env|os\\.environ|getenv|System\\.get).*|(.)\\1{5,}.*|.*(.)\\2{7,}.*"
                     + "|.*(?:x{5,}|\\*{4,}|\\.{4,}|example|placeholder|changeme|change[_-]?it|your[_-]?|dummy|redacted"
                     + "|sample|fake|replace[_-]?(?:me|this|with)|insert[_-]?(?:your|here)|not[_-]?a[_-]?real"
@@ -42,7 +42,22 @@ public final class Credentials {
             + "|test|user|demo|default|postgres|mysql|redis|mongo|rabbitmq|sa|letmein|qwerty|opensesame)?\\d*$"
             + "|(?i)^.*passw(?:or)?d.*$");
     // Unquoted references to other names (config.password, self.token, getSecret(...)) are code, not values.
-    private static final Pattern REFERENCE = Pattern.compile("^[A-Za-z_][\\w]*(?:[.\\[(][\\w.\\[\\]()'\"]*)+$");
+    // Also Ruby's and PHP's (@api_keys[:name], OpenSSL::PKey::RSA.new, !!opts[:key], $config['key']).
+    private static final Pattern REFERENCE = Pattern.compile(
+            "^[!@$]{0,3}[A-Za-z_][\\w]*(?:(?:[.\\[(]|::)[\\w.\\[\\]()'\":@]*)+$");
+    // An unquoted snake_case name (ec2_metadata_credentials_json, allow_duplicate_key?, REGIONS_KEY) is a variable.
+    private static final Pattern SNAKE_CASE = Pattern.compile(
+            "^(?:[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[?!]?$");
+    // Words run together (serverAuthentication, DateFormatItemInputRegions) or a dotted property name
+    // (jdk.invoke.LambdaMetafactory.dumpProxyClassFiles) name something; a generated secret is no run of words.
+    private static final Pattern CAMEL_WORDS = Pattern.compile("^[a-z]{2,}(?:[A-Z][a-z]{2,})+$|^(?:[A-Z][a-z]{2,}){3,}$");
+    private static final Pattern DOTTED_NAME = Pattern.compile("^[A-Za-z_][\\w-]*(?:\\.[A-Za-z_][\\w-]*){2,}$");
+    // A file path (/secure/path/to/gem-private_key.pem, ./certs/, ~/.ssh/id_rsa) names where a secret is, not the secret.
+    private static final Pattern PATH = Pattern.compile(
+            "^(?:~|\\.{1,2})?/(?:(?:[\\w.@-]+/)*[\\w@-]+\\.[A-Za-z0-9]{1,5}|(?:[a-z0-9_.-]+/)+[a-z0-9_.-]*)$");
+    // Hosts reserved for documentation (RFC 2606, 6761): a URL with a password there is an example.
+    private static final Pattern EXAMPLE_HOST = Pattern.compile(
+            "(?i)^(?:[\\w-]+\\.)*(?:example\\.(?:com|net|org)|[\\w-]+\\.(?:example|test|invalid))$");
     // A link without a user or password in it (https://github.com/login/oauth/access_token) is an address, not a value.
     private static final Pattern LINK = Pattern.compile("(?i)^https?://[^/@\\s]+(?:[/?#][^@]*)?$");
 
@@ -92,7 +107,7 @@ public final class Credentials {
             return looksLikeAValue(value, m.group(2)) && !notASecretName(m.group(1));
         }
         if (kind == SecretKind.CONNECTION_STRING) {
-            return aPassword(value) && !value.equals(m.group(2));
+            return aPassword(value) && !value.equals(m.group(2)) && !EXAMPLE_HOST.matcher(m.group(4)).matches();
         }
         if (kind == SecretKind.BEARER_TOKEN) {
             return looksLikeAValue(value, "'");
@@ -244,10 +259,12 @@ public final class Credentials {
     }
 
     private static boolean looksLikeAValue(String value, String quote) {
-        if (PLACEHOLDER.matcher(value).matches() || LINK.matcher(value).matches()) {
+        if (PLACEHOLDER.matcher(value).matches() || LINK.matcher(value).matches() || PATH.matcher(value).matches()
+                || CAMEL_WORDS.matcher(value).matches() || DOTTED_NAME.matcher(value).matches()) {
             return false;
         }
-        if (quote.isEmpty() && (REFERENCE.matcher(value).matches() || value.contains("("))) {
+        if (quote.isEmpty() && (REFERENCE.matcher(value).matches() || SNAKE_CASE.matcher(value).matches()
+                || value.contains("("))) {
             return false;
         }
         boolean digit = false;

@@ -38,7 +38,8 @@ public final class SecretKind {
             "\\b(ey[a-zA-Z0-9]{17,}\\.ey[a-zA-Z0-9/\\\\_-]{17,}\\.(?:[a-zA-Z0-9/\\\\_-]{10,}={0,2})?)", 1, 3.0, "eyj");
     /** scheme://user:password@host (user may be empty): postgres, mysql, mongodb(+srv), redis, amqp, jdbc:..., https ... */
     public static final SecretKind CONNECTION_STRING = builtIn("connection-string", "password in a connection string",
-            "(?i)\\b([a-z][a-z0-9+.-]{1,30})://([^\\s:/?#@'\"`<>]{0,100}):([^\\s/?#@'\"`<>]{1,300})@[\\w.\\[-]", 3, 2.0, "://");
+            "(?i)\\b([a-z][a-z0-9+.-]{1,30})://([^\\s:/?#@'\"`<>]{0,100}):([^\\s/?#@'\"`<>]{1,300})@([\\w.\\[\\]-]{1,253})", 3, 2.0,
+            "://");
     public static final SecretKind BEARER_TOKEN = builtIn("bearer-token", "Bearer credential",
             "(?i)\\bbearer[ \\t]+([A-Za-z0-9._~+/-]{16,1000}=*)(?![A-Za-z0-9._~+/=-])", 1, 3.5, "bearer");
     public static final SecretKind BASIC_AUTH = builtIn("basic-auth", "Basic credential (user:password in base64)",
