@@ -52,6 +52,9 @@ public final class Credentials {
     // (jdk.invoke.LambdaMetafactory.dumpProxyClassFiles) name something; a generated secret is no run of words.
     private static final Pattern CAMEL_WORDS = Pattern.compile("^[a-z]{2,}(?:[A-Z][a-z]{2,})+$|^(?:[A-Z][a-z]{2,}){3,}$");
     private static final Pattern DOTTED_NAME = Pattern.compile("^[A-Za-z_][\\w-]*(?:\\.[A-Za-z_][\\w-]*){2,}$");
+    // Words joined by separators (correct-config-value) and label keys with a DNS prefix (kubernetes.io/hostname).
+    private static final Pattern JOINED_WORDS = Pattern.compile("^[A-Za-z]+(?:[-_.][A-Za-z]+)+$");
+    private static final Pattern LABEL_KEY = Pattern.compile("^(?:[a-z0-9-]+\\.)+[a-z]{2,}/[A-Za-z0-9._-]+$");
     // A file path (/secure/path/to/gem-private_key.pem, ./certs/, ~/.ssh/id_rsa) names where a secret is, not the secret.
     private static final Pattern PATH = Pattern.compile(
             "^(?:~|\\.{1,2})?/(?:(?:[\\w.@-]+/)*[\\w@-]+\\.[A-Za-z0-9]{1,5}|(?:[a-z0-9_.-]+/)+[a-z0-9_.-]*)$");
@@ -186,7 +189,8 @@ public final class Credentials {
             "unique", "composite", "natural", "surrogate", "bucket", "schema", "sequence", "index", "idx", "group",
             "message", "label", "storage", "s3", "redis", "registry", "cursor", "page", "search", "sharding", "shard",
             "join", "order", "lock", "event", "metric", "feature", "flag", "setting", "config", "property", "field",
-            "column", "table", "entry", "record", "item", "node", "element", "child", "parent", "local", "global", "i");
+            "column", "table", "entry", "record", "item", "node", "element", "child", "parent", "local", "global", "i",
+            "topology", "annotation", "selector", "match", "metadata", "env", "header", "query", "json");
     private static final Pattern SECRET_WORD = Pattern.compile(
             "passw(?:or)?d|pwd|secret|token|credentials?|creds|auth|apikey");
 
@@ -260,7 +264,8 @@ public final class Credentials {
 
     private static boolean looksLikeAValue(String value, String quote) {
         if (PLACEHOLDER.matcher(value).matches() || LINK.matcher(value).matches() || PATH.matcher(value).matches()
-                || CAMEL_WORDS.matcher(value).matches() || DOTTED_NAME.matcher(value).matches()) {
+                || CAMEL_WORDS.matcher(value).matches() || DOTTED_NAME.matcher(value).matches()
+                || JOINED_WORDS.matcher(value).matches() || LABEL_KEY.matcher(value).matches()) {
             return false;
         }
         if (quote.isEmpty() && (REFERENCE.matcher(value).matches() || SNAKE_CASE.matcher(value).matches()

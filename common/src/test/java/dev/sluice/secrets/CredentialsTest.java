@@ -39,6 +39,21 @@ class CredentialsTest {
         assertThat(kinds("api_key: {{ .Values.apiKey }}")).isEmpty();
     }
 
+    @Test
+    void codeAndManifestsThatNameSecretsHoldNone() {
+        assertThat(kinds("        topologyKey: kubernetes.io/hostname")).isEmpty();
+        assertThat(kinds("  @rubygems_api_key = @api_keys[:rubygems_api_key]")).isEmpty();
+        assertThat(kinds("  credentials = ec2_metadata_credentials_json")).isEmpty();
+        assertThat(kinds("  connection.key = OpenSSL::PKey::RSA.new pem")).isEmpty();
+        assertThat(kinds("currentServerCredentials = serverAuthentication;")).isEmpty();
+        assertThat(kinds("final String cacheKey = \"jdk.internal.lambda.disableEagerInitialization\";")).isEmpty();
+        assertThat(kinds("  s.signing_key = '/secure/path/to/gem-private_key.pem'")).isEmpty();
+        assertThat(kinds("  orig_key = \"#{PREFIX}#{key}\"")).isEmpty();
+        assertThat(kinds("{ \"key.password\", \"Schl\\u00FCsselkennwort\" },")).isEmpty();
+        assertThat(kinds("uri = URI.parse(\"http://john:S3nsit1ve@my.example.com\")")).isEmpty();
+        assertThat(kinds("uri = URI.parse(\"http://john:S3nsit1ve@git.internal\")")).containsExactly("connection-string");
+    }
+
     private static java.util.List<String> kinds(String line) {
         return Credentials.inLine(line).stream().map(m -> m.kind().id).toList();
     }
