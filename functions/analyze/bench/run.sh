@@ -4,7 +4,8 @@
 # Usage: functions/analyze/bench/run.sh   (the build downloads cloc 1.96 for the comparison; perl runs it)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-./mvnw -B -q -pl functions/analyze test-compile dependency:build-classpath \
-  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# -am: common and testing come from this checkout (their target/classes), not from a local repository
+./mvnw -B -q -pl functions/analyze -am test-compile dependency:build-classpath \
+  '-Dmdep.outputFile=${project.build.directory}/bench.classpath' -Dmdep.includeScope=test
 cp="functions/analyze/target/classes:functions/analyze/target/test-classes:$(cat functions/analyze/target/bench.classpath)"
 exec java -Xmx2g -Dsluice.cloc=functions/analyze/target/cloc/package/lib/cloc -cp "$cp" dev.sluice.analyze.AnalysisBenchmark

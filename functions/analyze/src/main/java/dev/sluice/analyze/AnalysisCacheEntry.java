@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import dev.sluice.events.EventCodec;
+import dev.sluice.analyze.secrets.SecretFingerprint;
 
 /**
  * A cached {@link Measurement} of (repository, before, after), at the measuring rules' version (table

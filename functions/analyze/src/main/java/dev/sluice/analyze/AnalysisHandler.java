@@ -27,6 +27,8 @@ import dev.sluice.git.RepositoryAllowlist;
 import dev.sluice.report.StageReport;
 import dev.sluice.settings.ResolvedSettings;
 import dev.sluice.settings.SettingsException;
+import dev.sluice.analyze.risk.RiskAssessment;
+import dev.sluice.analyze.secrets.FingerprintKey;
 
 /**
  * The analyze function. Woken by {@code dev.sluice.analysis.requested}; checks the repository URL against the

@@ -7,6 +7,9 @@ import java.util.UUID;
 import dev.sluice.events.Payloads.Decision;
 import dev.sluice.settings.ResolvedSettings;
 import dev.sluice.analyze.lines.LineCount;
+import dev.sluice.analyze.risk.RiskFactor;
+import dev.sluice.analyze.secrets.AllowedSecret;
+import dev.sluice.analyze.secrets.SecretFinding;
 
 /**
  * The full analysis of one run, stored as the "analysis" stage report; the reply carries only a summary.

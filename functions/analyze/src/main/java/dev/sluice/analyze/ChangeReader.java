@@ -20,6 +20,7 @@ import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.util.io.DisabledOutputStream;
 
 import dev.sluice.git.GitRepositories;
+import dev.sluice.analyze.secrets.SecretScan;
 import dev.sluice.secrets.SecretKind;
 import dev.sluice.analyze.lines.Language;
 import dev.sluice.analyze.lines.TreeCounts;
@@ -28,14 +29,14 @@ import dev.sluice.analyze.lines.TreeCounts;
  * Reads a {@link Change} with JGit: the diff of two commits (renames detected) or, without a base, of the
  * empty tree and the head, counting lines from each file's edit list and keeping every added line.
  */
-final class ChangeReader {
+public final class ChangeReader {
     private ChangeReader() {
     }
 
     /** Text files above this size are treated as binary: not counted, not scanned (bounds memory per file). */
     static final int LARGEST_TEXT_FILE = TreeCounts.LARGEST_COUNTED_FILE;
 
-    static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
+    public static Change read(Repository repo, String base, String wholeTreeReason, String head) throws IOException {
         RevCommit headCommit = GitRepositories.commit(repo, head);
         GitAttributesMarks marks = GitRepositories.readFile(repo, head, GitAttributesMarks.FILE)
                 .map(GitAttributesMarks::parse).orElse(GitAttributesMarks.NONE);
@@ -65,12 +66,30 @@ final class ChangeReader {
                 List.copyOf(added));
     }
 
-    /** Keeps an added line as text only when a content rule may have something to say about it. */
-    private static void keep(RawText text, int i, String path, List<AddedLine> added) {
+    /** The most lines a private key's body spans (a 16,384-bit RSA key in PEM); past it the block is not followed. */
+    static final int KEY_BODY_LINES = 220;
+
+    /**
+     * Keeps an added line as text only when a content rule may have something to say about it, and the lines of a
+     * private key block that follow its header (the secret scan reads the body: a placeholder is no key, and the key
+     * itself is what its fingerprint hashes). {@code bodyUntil} is the last line index of an open block, -1 when none;
+     * returns the new value.
+     */
+    private static int keep(RawText text, int i, String path, List<AddedLine> added, int bodyUntil) {
         java.nio.ByteBuffer raw = text.getRawString(i);
-        if (SecretKind.mentionedIn(text.getRawContent(), raw.position(), raw.limit())) {
-            added.add(new AddedLine(path, i + 1, text.getString(i)));
+        if (i <= bodyUntil) {
+            String line = text.getString(i);
+            added.add(new AddedLine(path, i + 1, line));
+            return line.contains("-----END") ? -1 : bodyUntil;
         }
+        if (SecretKind.mentionedIn(text.getRawContent(), raw.position(), raw.limit())) {
+            String line = text.getString(i);
+            added.add(new AddedLine(path, i + 1, line));
+            if (SecretScan.opensPrivateKeyBlock(line)) {
+                return i + KEY_BODY_LINES;
+            }
+        }
+        return -1;
     }
 
     private static ChangedFile addedFile(ObjectReader reader, DiffEntry entry, List<AddedLine> added) throws IOException {
@@ -86,8 +105,9 @@ final class ChangeReader {
             return new ChangedFile(path, null, "added", 0, 0, true, languageLabel, FileKind.of(path, null).id, null);
         }
         RawText text = new RawText(bytes);
+        int body = -1;
         for (int i = 0; i < text.size(); i++) {
-            keep(text, i, path, added);
+            body = keep(text, i, path, added, body);
         }
         String head = new String(bytes, 0, Math.min(bytes.length, 1024), java.nio.charset.StandardCharsets.UTF_8);
         Language read = Language.of(path, bytes); // cloc reads some files to name their language
@@ -119,8 +139,9 @@ final class ChangeReader {
             for (Edit edit : header.toEditList()) {
                 plus += edit.getLengthB();
                 minus += edit.getLengthA();
+                int body = -1;
                 for (int i = edit.getBeginB(); text != null && i < edit.getEndB(); i++) {
-                    keep(text, i, path, added);
+                    body = keep(text, i, path, added, body);
                 }
             }
         }

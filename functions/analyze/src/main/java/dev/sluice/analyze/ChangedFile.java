@@ -23,18 +23,18 @@ public record ChangedFile(String path, String oldPath, String changeType, int ad
         return added + removed;
     }
 
-    boolean weighsLess() {
+    public boolean weighsLess() {
         return FileKind.VENDORED.id.equals(kind) || FileKind.GENERATED.id.equals(kind);
     }
 
     @JsonIgnore
-    boolean isTest() {
+    public boolean isTest() {
         return FileKind.TEST.id.equals(kind);
     }
 
     /** Code in a programming language (not data, docs or build config), which tests are expected to cover. */
     @JsonIgnore
-    boolean isCode() {
+    public boolean isCode() {
         Language l = language == null ? ImportScan.graphLanguage(path) : Language.ofLabel(language);
         return l != null && l.isProgramming() && FileKind.SOURCE.id.equals(kind);
     }

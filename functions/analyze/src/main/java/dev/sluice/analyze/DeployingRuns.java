@@ -13,16 +13,17 @@ import dev.sluice.events.Payloads.Decision;
 import dev.sluice.report.StageReport;
 import dev.sluice.run.Run;
 import dev.sluice.run.RunState;
+import dev.sluice.analyze.risk.RiskFactor;
 
 /**
  * Objects this change touches that another run is deploying to the same environment right now: read from the
  * runs in DEPLOYING for that environment and their latest deployment report (deploy stores the objects it applies).
  */
-final class DeployingRuns {
+public final class DeployingRuns {
     private DeployingRuns() {
     }
 
-    record Overlap(UUID runId, String kind, String namespace, String name, String file, Integer line) {
+    public record Overlap(UUID runId, String kind, String namespace, String name, String file, Integer line) {
     }
 
     static List<Overlap> overlaps(UUID runId, String environment, String namespace, List<ManifestObjects.ObjectRef> changed) {
@@ -60,7 +61,7 @@ final class DeployingRuns {
         return kind + "/" + (namespace == null ? "" : namespace) + "/" + name;
     }
 
-    static RiskFactor factor(List<Overlap> overlaps) {
+    public static RiskFactor factor(List<Overlap> overlaps) {
         Overlap o = overlaps.get(0);
         return new RiskFactor("deploying-conflict", 20, "run " + o.runId() + " is deploying " + o.kind() + " "
                 + (o.namespace() == null ? "" : o.namespace() + "/") + o.name() + " to the same environment now"

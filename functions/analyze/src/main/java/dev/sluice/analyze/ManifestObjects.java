@@ -13,12 +13,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.manifest.ManifestDocument;
 import dev.sluice.manifest.ManifestSet;
+import dev.sluice.analyze.risk.RiskFactor;
 
 /**
  * The Kubernetes objects a change defines: two manifests defining the same object (kind, namespace, name) are a
  * conflict; the objects of changed manifest files are what another run's deployment may be touching right now.
  */
-final class ManifestObjects {
+public final class ManifestObjects {
     private ManifestObjects() {
     }
 

@@ -24,6 +24,10 @@ import dev.sluice.settings.SluiceSettings;
 import dev.sluice.analyze.imports.ImportGraph;
 import dev.sluice.analyze.imports.ImportScan;
 import dev.sluice.analyze.lines.LineCount;
+import dev.sluice.analyze.risk.RiskFactor;
+import dev.sluice.analyze.secrets.SecretAllowance;
+import dev.sluice.analyze.secrets.SecretFingerprint;
+import dev.sluice.analyze.secrets.SecretScan;
 
 /**
  * Measures one change in a repository: the diff, the tree's languages, the import graph and the change's reach,

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import dev.sluice.settings.SluiceSettings;
 import dev.sluice.analyze.lines.LineCount;
+import dev.sluice.analyze.risk.RiskAssessment;
+import dev.sluice.analyze.risk.RiskFactor;
+import dev.sluice.analyze.secrets.AllowedSecret;
+import dev.sluice.analyze.secrets.SecretFinding;
 
 /**
  * Everything analyze measures of one (repository, before, after): a function of the repository's content at those
@@ -25,9 +29,11 @@ public record Measurement(int version, String base, String head, boolean wholeTr
     /**
      * Bump when a rule changes what is measured: cached measurements of older versions are not used. 2: files marked
      * in .gitattributes, shallow fetch, multi-line JS/TS imports and .jsx files, reach of deleted files, keyed
-     * fingerprints, whole-tree reasons without the request's words.
+     * fingerprints, whole-tree reasons without the request's words. 3: provider rules by shape (common's
+     * provider-rules.tsv), connection strings, Bearer and Basic credentials, private keys judged and fingerprinted by
+     * their body.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /** The same measurement with the whole-tree reason worded for one request. */
     Measurement withWholeTreeReason(String reason) {
@@ -35,20 +41,20 @@ public record Measurement(int version, String base, String head, boolean wholeTr
                 allowedSecrets, conflictMarkers, duplicateObjects, changedObjects, settings, fingerprintKey);
     }
 
-    int linesAdded() {
+    public int linesAdded() {
         return files.stream().mapToInt(ChangedFile::added).sum();
     }
 
-    int linesRemoved() {
+    public int linesRemoved() {
         return files.stream().mapToInt(ChangedFile::removed).sum();
     }
 
-    int changedLines() {
+    public int changedLines() {
         return linesAdded() + linesRemoved();
     }
 
     /** Changed lines with vendored and generated files counted a tenth. */
-    int weightedLines() {
+    public int weightedLines() {
         double w = 0;
         for (ChangedFile f : files) {
             w += f.weighsLess() ? f.changedLines() / 10.0 : f.changedLines();
@@ -56,7 +62,7 @@ public record Measurement(int version, String base, String head, boolean wholeTr
         return (int) Math.round(w);
     }
 
-    long binaryFiles() {
+    public long binaryFiles() {
         return files.stream().filter(ChangedFile::binary).count();
     }
 

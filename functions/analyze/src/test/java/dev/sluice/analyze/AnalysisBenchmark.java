@@ -18,6 +18,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import dev.sluice.analyze.imports.ImportGraph;
 import dev.sluice.analyze.lines.Cloc;
 import dev.sluice.analyze.lines.LineCount;
+import dev.sluice.analyze.secrets.SecretScan;
 
 /**
  * The speed benchmark (not part of {@code verify}; run {@code functions/analyze/bench/run.sh}). Builds a
@@ -79,6 +80,8 @@ public final class AnalysisBenchmark {
             }
             System.out.printf(Locale.ROOT, "warm 20-file push: median %d ms (fetch + measure; cpu %d ms), measure alone median %d ms, all %s%n",
                     median(warm), median(warmCpu), median(warmMeasure), Arrays.toString(warm));
+
+            secretScanOfATwentyFilePush(source, g, before);
 
             // a second cold analysis in the same JVM (empty caches, JIT warm): the steady-state figure
             RepositoryCache cache2 = new RepositoryCache();
@@ -204,6 +207,63 @@ public final class AnalysisBenchmark {
         }
     }
 
+    /** Config lines a pushed file might hold: secret words, links, placeholders, but no secret. */
+    static final String CONFIG_LINES = """
+            # settings
+            api_url: https://api.example.com/v1/orders?page=1
+            auth_header: Authorization
+            timeout_key: request.timeout
+            password: ${DB_PASSWORD}
+            cache_key: "user:{id}:profile"
+            token_ttl: 3600
+            """;
+
+    /**
+     * The secret scan of a 20-file push: 20 new files (copies of generated ones of each language, each with a few
+     * config lines) read as a push is read (the diff with ChangeReader's keyword prefilter), then scanned. Median of
+     * {@link #WARM_RUNS} pushes, the JIT warm.
+     */
+    static void secretScanOfATwentyFilePush(Path dir, Generated g, String before) throws Exception {
+        long[] read = new long[WARM_RUNS];
+        long[] scan = new long[WARM_RUNS];
+        long[] readCpu = new long[WARM_RUNS];
+        long[] scanCpu = new long[WARM_RUNS];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int lines = 0;
+        int kept = 0;
+        try (Git git = Git.open(dir.toFile())) {
+            String base = before;
+            for (int round = 0; round < WARM_RUNS; round++) {
+                for (int k = 0; k < 20; k++) {
+                    String path = g.paths.get((k * 131 + round * 17) % g.paths.size());
+                    String copy = "pushed/r" + round + "/" + k + "-" + path.substring(path.lastIndexOf('/') + 1);
+                    Path p = dir.resolve(copy);
+                    Files.createDirectories(p.getParent());
+                    Files.writeString(p, Files.readString(dir.resolve(path)) + CONFIG_LINES);
+                    git.add().addFilepattern(copy).call();
+                }
+                PersonIdent who = new PersonIdent("Bench", "bench@sluice.dev", 1_700_100_000_000L + round * 1000L, 0);
+                String head = git.commit().setMessage("secrets push " + round).setAuthor(who).setCommitter(who).call().getName();
+                long t = System.nanoTime();
+                long c = threads.getCurrentThreadCpuTime();
+                Change change = ChangeReader.read(git.getRepository(), base, null, head);
+                read[round] = System.nanoTime() - t;
+                readCpu[round] = threads.getCurrentThreadCpuTime() - c;
+                t = System.nanoTime();
+                c = threads.getCurrentThreadCpuTime();
+                SecretScan.findings(change.addedLines());
+                scan[round] = System.nanoTime() - t;
+                scanCpu[round] = threads.getCurrentThreadCpuTime() - c;
+                lines = change.files().stream().mapToInt(ChangedFile::added).sum();
+                kept = change.addedLines().size();
+                base = head;
+            }
+        }
+        System.out.printf(Locale.ROOT, "secret scan of a 20-file push (%d added lines, %d kept by the keyword prefilter): diff and"
+                + " prefilter median %.2f ms (thread cpu %.2f ms), scan median %.2f ms (thread cpu %.2f ms)%n", lines, kept,
+                median(read) / 1e6, median(readCpu) / 1e6, median(scan) / 1e6, median(scanCpu) / 1e6);
+    }
+
     /** Where the time of a whole-tree measurement goes, step by step (fresh caches, JIT warm). */
     static void breakdown(org.eclipse.jgit.lib.Repository repo, String head) throws Exception {
         TreeCache fresh = TreeCache.of(200_000, 500_000);
@@ -224,13 +284,16 @@ public final class AnalysisBenchmark {
             graph.dependentsOf(List.of(graph.importsOf(scans.keySet().iterator().next()).isEmpty() ? "" : ""));
             long g = ms(t);
             t = System.nanoTime();
+            long c = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             SecretScan.findings(change.addedLines());
             long secrets = ms(t);
+            long secretsCpu = (java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c) / 1_000_000;
             t = System.nanoTime();
             dev.sluice.manifest.ManifestSet.read(repo, head, dev.sluice.settings.SluiceSettings.DEFAULT_MANIFESTS);
             long manifests = ms(t);
-            System.out.printf(Locale.ROOT, "breakdown: diff %d ms (%d added lines), count %d ms, import scan %d ms, graph %d ms, secrets %d ms, manifests %d ms%n",
-                    diff, change.addedLines().size(), count, scan, g, secrets, manifests);
+            System.out.printf(Locale.ROOT, "breakdown: diff %d ms (%d added lines kept), count %d ms, import scan %d ms, graph %d ms,"
+                    + " secrets %d ms (thread cpu %d ms), manifests %d ms%n",
+                    diff, change.addedLines().size(), count, scan, g, secrets, secretsCpu, manifests);
         }
     }
 

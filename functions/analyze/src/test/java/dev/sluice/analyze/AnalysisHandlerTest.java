@@ -32,6 +32,8 @@ import dev.sluice.report.StageReport;
 import dev.sluice.testing.Events;
 import dev.sluice.testing.PostgresTestResource;
 import dev.sluice.testing.TestRepository;
+import dev.sluice.analyze.risk.ChangeSize;
+import dev.sluice.analyze.secrets.SecretScan;
 
 @QuarkusTest
 @QuarkusTestResource(PostgresTestResource.class)

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -10,24 +10,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.AddedLine;
 
 /**
  * Known false positives, each allowed with a reason: a {@code sluice:allow <reason>} marker on the line itself,
  * or an {@code analysis.allow} entry of {@code .sluice.yaml} (rule, path glob and/or fingerprint; every given
  * field must match). An allowed finding is reported with its reason; it does not reject.
  */
-final class SecretAllowance {
+public final class SecretAllowance {
     private SecretAllowance() {
     }
 
-    static final String INLINE = "inline";
-    static final String SETTINGS = SluiceSettings.FILE;
+    public static final String INLINE = "inline";
+    public static final String SETTINGS = SluiceSettings.FILE;
     private static final Pattern MARKER = Pattern.compile("sluice:allow(?:\\s+(.*?))?\\s*(?:\\*/|-->|#}|$)");
 
-    record Split(List<SecretFinding> blocking, List<AllowedSecret> allowed) {
+    public record Split(List<SecretFinding> blocking, List<AllowedSecret> allowed) {
     }
 
-    static Split apply(List<SecretFinding> findings, List<AddedLine> lines, List<SluiceSettings.Allow> entries) {
+    public static Split apply(List<SecretFinding> findings, List<AddedLine> lines, List<SluiceSettings.Allow> entries) {
         Map<String, String> markers = new HashMap<>();
         for (AddedLine l : lines) {
             int at = l.text().indexOf("sluice:allow");

@@ -1,24 +1,25 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 import dev.sluice.events.Payloads.Decision;
+import dev.sluice.analyze.ChangedFile;
 
 /**
  * The size rule. The score grows with the log of the changed lines (added + removed): 5 points per doubling
  * beyond 10 lines, at most {@link #MAX_POINTS}. Above {@code limits.reviewLines} the change needs review
  * whatever its score, because nobody reads a diff that long with care.
  */
-final class ChangeSize {
+public final class ChangeSize {
     private ChangeSize() {
     }
 
-    static final String FACTOR = "change-size";
-    static final int MAX_POINTS = 30;
+    public static final String FACTOR = "change-size";
+    public static final int MAX_POINTS = 30;
 
-    static int points(int changedLines) {
+    public static int points(int changedLines) {
         if (changedLines <= 0) {
             return 0;
         }

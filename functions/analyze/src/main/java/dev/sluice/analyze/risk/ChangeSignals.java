@@ -1,10 +1,13 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import dev.sluice.events.Payloads.Decision;
+import dev.sluice.analyze.ChangedFile;
+import dev.sluice.analyze.ManifestObjects;
+import dev.sluice.analyze.Measurement;
 
 /**
  * The rules beyond secrets, size and paths: conflict markers, code changed without a test, tests deleted,

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -10,12 +10,13 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.analyze.ChangedFile;
 
 /**
  * Paths whose change reaches past the code: how it is built, shipped, configured or stored. Touching one
  * (adding, changing, deleting or renaming from or to it) adds the category's weight to the risk score once.
  */
-enum RiskyPath {
+public enum RiskyPath {
     CI("path.ci", 15, "CI configuration changed"),
     CONTAINER("path.container", 10, "container build changed"),
     MANIFESTS("path.manifests", 10, "deployment manifests changed"),
@@ -25,7 +26,7 @@ enum RiskyPath {
     SETTINGS("path.settings", 15, SluiceSettings.FILE + " changed");
 
     /** All categories together add at most this much, so without a secret the score stays under the default reject line. */
-    static final int MAX_POINTS = 40;
+    public static final int MAX_POINTS = 40;
 
     final String id;
     final int weight;

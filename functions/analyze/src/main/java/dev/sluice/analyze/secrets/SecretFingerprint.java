@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 import javax.crypto.spec.SecretKeySpec;
 
@@ -11,23 +11,23 @@ import dev.sluice.secrets.InstallationKey;
  * entries of the same installation. Until the installation's key is set (plain code: tests, the benchmark) a
  * random key of this process is used.
  */
-final class SecretFingerprint {
+public final class SecretFingerprint {
     private SecretFingerprint() {
     }
 
     private static final String KEY_ID_LABEL = "sluice analyze fingerprint key id";
     private static volatile SecretKeySpec key = InstallationKey.of(InstallationKey.random());
 
-    static void useKey(byte[] secret) {
+    public static void useKey(byte[] secret) {
         key = InstallationKey.of(secret);
     }
 
-    static String of(String value) {
+    public static String of(String value) {
         return hmac(value).substring(0, 12);
     }
 
     /** Names the key without revealing it: a cached measurement's fingerprints are only valid under the same key. */
-    static String keyId() {
+    public static String keyId() {
         return hmac(KEY_ID_LABEL).substring(0, 16);
     }
 

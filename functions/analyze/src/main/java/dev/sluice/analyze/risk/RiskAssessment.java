@@ -1,10 +1,13 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.sluice.events.Payloads.Decision;
 import dev.sluice.settings.ResolvedSettings;
+import dev.sluice.analyze.DeployingRuns;
+import dev.sluice.analyze.Measurement;
+import dev.sluice.analyze.secrets.SecretScan;
 
 /**
  * The decision on a measured change: its factors, risk score, decision and confidence.
@@ -24,7 +27,7 @@ import dev.sluice.settings.ResolvedSettings;
 public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision decision, double confidence,
         List<String> confidenceNotes, List<String> recommendations) {
 
-    static RiskAssessment of(Measurement m, ResolvedSettings settings, boolean forced, List<DeployingRuns.Overlap> busy) {
+    public static RiskAssessment of(Measurement m, ResolvedSettings settings, boolean forced, List<DeployingRuns.Overlap> busy) {
         List<RiskFactor> factors = new ArrayList<>();
         SecretScan.factor(m.secrets()).ifPresent(factors::add);
         ChangeSize.factor(m.files(), m.changedLines(), m.weightedLines(), settings.limits().reviewLines()).ifPresent(factors::add);
@@ -65,7 +68,7 @@ public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision d
     }
 
     /** Above {@code rejectAbove} rejects, below {@code approveBelow} approves, anything between needs review. */
-    static Decision decision(int score, int approveBelow, int rejectAbove) {
+    public static Decision decision(int score, int approveBelow, int rejectAbove) {
         return score > rejectAbove ? Decision.REJECT : score < approveBelow ? Decision.APPROVE : Decision.NEEDS_REVIEW;
     }
 
@@ -100,7 +103,7 @@ public record RiskAssessment(List<RiskFactor> factors, int riskScore, Decision d
     }
 
     /** The messages of the most decisive factors: the summary the reply carries. */
-    List<String> topFactors(int max) {
+    public List<String> topFactors(int max) {
         return factors.stream().limit(max).map(RiskFactor::message).toList();
     }
 }

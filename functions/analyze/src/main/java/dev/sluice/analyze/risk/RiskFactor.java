@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +22,7 @@ public record RiskFactor(String id, int weight, String message, List<Evidence> e
     }
 
     /** This factor counting {@code points} of its weight because a cap was reached; the message says why. */
-    RiskFactor capped(int points, String why) {
+    public RiskFactor capped(int points, String why) {
         return new RiskFactor(id, points, message + " (counts " + points + " of " + weight + ": " + why + ")", evidence,
                 forces, weight);
     }
@@ -33,7 +33,7 @@ public record RiskFactor(String id, int weight, String message, List<Evidence> e
     }
 
     /** Factors that force a decision first (the harsher first), then the heaviest, then by id: a stable order. */
-    static final Comparator<RiskFactor> MOST_DECISIVE_FIRST = Comparator
+    public static final Comparator<RiskFactor> MOST_DECISIVE_FIRST = Comparator
             .comparingInt((RiskFactor f) -> f.forces() == null ? -1 : f.forces().ordinal()).reversed()
             .thenComparing(Comparator.comparingInt(RiskFactor::weight).reversed())
             .thenComparing(RiskFactor::id);

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 import java.util.Optional;
 

@@ -1,4 +1,4 @@
-package dev.sluice.analyze;
+package dev.sluice.analyze.secrets;
 
 /**
  * A secret found in an added line. It never holds the secret itself: only its kind, where it is, and a
