@@ -6,20 +6,23 @@
 # Needs python3 (picks free ports), the packaged functions (./mvnw -B -pl functions/route,functions/analyze,functions/validate,functions/deploy
 # -am package -DskipTests), curl, and a PostgreSQL (default: the one on 127.0.0.1:5432, database sluice_bench, made
 # with psql when missing; SLUICE_BENCH_JDBC / SLUICE_BENCH_USER / SLUICE_BENCH_PASSWORD for another).
-#   bench/startup.sh [runs=5] [variant...]    variants: jdk17 (as packaged), jdk17-cds (AppCDS + the image's flags),
-#                                                       jdk25-aot (Leyden AOT cache, trained; JDK at $JDK25)
+#   bench/startup.sh [runs=5] [variant...]    variants: jdk17 (as packaged, no options);
+#     jdk17-cds: the image's flags and AppCDS archived as the image does (Quarkus' generation mode: static init only);
+#     jdk17-cds-trained: the same flags, AppCDS archived at the exit of a real start and one event;
+#     jdk25-aot: the same flags on JDK 25 ($JDK25) with a Leyden AOT cache trained on a real start and one event
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${1:-5}; shift || true
-VARIANTS=("$@"); [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(jdk17 jdk17-cds jdk25-aot)
+VARIANTS=("$@"); [ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=(jdk17 jdk17-cds jdk17-cds-trained jdk25-aot)
 FUNCTIONS=(${SLUICE_BENCH_FUNCTIONS:-route analyze validate deploy})
 JDBC=${SLUICE_BENCH_JDBC:-jdbc:postgresql://127.0.0.1:5432/sluice_bench}
 DBUSER=${SLUICE_BENCH_USER:-postgres}
 JDK17=${JDK17:-java}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-# the flags the images use (deploy/podman/Containerfile.jvm): see README "Start-up and memory"
-TUNED=${SLUICE_BENCH_TUNED:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms16m -Xmx96m -XX:MaxMetaspaceSize=128m -Xss512k -XX:ReservedCodeCacheSize=32m}
+# the flags the images use (functions/<fn>/src/main/docker/Containerfile.jvm), with -XX:MaxRAM standing for the
+# container's memory limit (knative/services.yaml: 512Mi); the archive options are added per variant
+TUNED=${SLUICE_BENCH_TUNED:--XX:MaxRAM=512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -XX:MaxRAMPercentage=40 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=128m}
 WORK=$(mktemp -d)
 PID=
 trap '[ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -38,7 +41,8 @@ start() {
   local app="$ROOT/functions/$fn/target/quarkus-app" java=$JDK17 opts=()
   case $variant in
     jdk17) ;;
-    jdk17-cds) opts=($TUNED -XX:SharedArchiveFile="$WORK/$fn-17.jsa" -Xshare:auto) ;;
+    jdk17-cds) opts=($TUNED -XX:SharedArchiveFile="$WORK/$fn-17-static.jsa") ;;
+    jdk17-cds-trained) opts=($TUNED -XX:SharedArchiveFile="$WORK/$fn-17.jsa") ;;
     jdk25-aot) java=$JDK25; opts=($TUNED -XX:AOTCache="$WORK/$fn-25.aot") ;;
     *) echo "unknown variant $variant" >&2; exit 2 ;;
   esac
@@ -70,7 +74,9 @@ for fn in "${FUNCTIONS[@]}"; do
   [ -f "$ROOT/functions/$fn/target/quarkus-app/quarkus-run.jar" ] || { echo "package functions/$fn first" >&2; exit 1; }
   for v in "${VARIANTS[@]}"; do
     case $v in
-      jdk17-cds) start "$fn" jdk17 $TUNED -XX:ArchiveClassesAtExit="$WORK/$fn-17.jsa" > /dev/null; event "$fn"; stop ;;
+      jdk17-cds) (cd "$ROOT/functions/$fn/target/quarkus-app" && "$JDK17" -XX:ArchiveClassesAtExit="$WORK/$fn-17-static.jsa" \
+                   -Dquarkus.appcds.generate=true -jar quarkus-run.jar > /dev/null 2>&1 || test -s "$WORK/$fn-17-static.jsa") ;;
+      jdk17-cds-trained) start "$fn" jdk17 $TUNED -XX:ArchiveClassesAtExit="$WORK/$fn-17.jsa" > /dev/null; event "$fn"; stop ;;
       jdk25-aot) JDK17=$JDK25 start "$fn" jdk17 $TUNED -XX:AOTCacheOutput="$WORK/$fn-25.aot" > /dev/null; event "$fn"; stop ;;
     esac
   done

@@ -23,6 +23,7 @@
 # Without podman it says so and exits 0, unless SLUICE_REQUIRE names podman (then 1).
 # Environment: SLUICE_IMAGE_REGISTRY / _GROUP / _TAG (image names, default those of knative/services.yaml),
 # SLUICE_BASE_IMAGE, SLUICE_CACHE (base-image.sh), SLUICE_TOPOLOGY_PORT (first of five ports, default 18480),
+# SLUICE_TOPOLOGY_MEMORY (each container's memory limit, 512m), SLUICE_JAVA_OPTS (replaces the images' JAVA_OPTS),
 # SLUICE_TOPOLOGY_KEEP=1 (leave everything running at the end), SLUICE_FIGURES (a file to append the figures to).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -52,6 +53,7 @@ PORT0=${SLUICE_TOPOLOGY_PORT:-18480}
 BROKER_PORT=$PORT0
 declare -A PORT=([route]=$((PORT0 + 1)) [analyze]=$((PORT0 + 2)) [validate]=$((PORT0 + 3)) [deploy]=$((PORT0 + 4)))
 TOKEN=topology-admin-token
+MEMORY=${SLUICE_TOPOLOGY_MEMORY:-512m}   # each container's limit, as knative/services.yaml's (the JVM sizes its heap from it)
 WORK=$(mktemp -d /tmp/sluice-topology.XXXXXX)
 chmod 755 "$WORK"   # the containers' user (185) reads the example repositories in here
 BROKER_PID=
@@ -98,7 +100,7 @@ say "broker ready; the functions' database: $JDBC"
 mkdir -p "$WORK/repos"
 for fn in "${FUNCTIONS[@]}"; do
   pm rm -f "sluice-topology-$fn" > /dev/null 2>&1 || true
-  pm create --name "sluice-topology-$fn" --network host \
+  pm create --name "sluice-topology-$fn" --network host --memory "$MEMORY" ${SLUICE_JAVA_OPTS:+-e JAVA_OPTS="$SLUICE_JAVA_OPTS"} \
     -e QUARKUS_HTTP_PORT="${PORT[$fn]}" -e QUARKUS_DATASOURCE_JDBC_URL="$JDBC" -e QUARKUS_DATASOURCE_USERNAME=postgres \
     -e QUARKUS_DATASOURCE_PASSWORD= -e K_SINK="http://127.0.0.1:$BROKER_PORT/broker" \
     -e SLUICE_GIT_ALLOWED_PATHS="$WORK/repos" -e SLUICE_API_ADMIN_TOKEN="$TOKEN" \
