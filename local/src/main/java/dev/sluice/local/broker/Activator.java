@@ -5,6 +5,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -98,28 +100,45 @@ public class Activator {
             long started = System.nanoTime();
             String[] argv = Arrays.stream(command.get().trim().split("\\s+")).map(a -> a.replace("{function}", name))
                     .toArray(String[]::new);
+            Path output;
+            Process p;
             try {
-                Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-                String output = new String(p.getInputStream().readAllBytes()).trim();
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) || p.exitValue() != 0) {
-                    p.destroyForcibly();
-                    LOG.errorf("activator: %s failed for %s: %s", String.join(" ", argv), name, output);
-                    return false;
-                }
+                output = Files.createTempFile("sluice-activator-" + name, ".log");
+                p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(output.toFile()).start();
             } catch (IOException e) {
                 LOG.errorf("activator: cannot run %s for %s: %s", String.join(" ", argv), name, e.getMessage());
                 return false;
             }
-            long deadline = started + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (ready(base)) {
-                    LOG.infof("activator: started %s, ready after %d ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-                    return true;
+            try {
+                // the command may start the function and exit (podman start) or be the function itself: wait for ready
+                long deadline = started + timeout.toNanos();
+                while (System.nanoTime() < deadline) {
+                    if (ready(base)) {
+                        LOG.infof("activator: started %s, ready after %d ms", name, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                        return true;
+                    }
+                    if (!p.isAlive() && p.exitValue() != 0) {
+                        LOG.errorf("activator: %s failed for %s (exit %d): %s", String.join(" ", argv), name, p.exitValue(), tail(output));
+                        return false;
+                    }
+                    Thread.sleep(20);
                 }
-                Thread.sleep(20);
+            } finally {
+                if (!p.isAlive()) { // a command that is the function itself keeps writing its output there
+                    output.toFile().delete();
+                }
             }
             LOG.errorf("activator: %s not ready %d s after %s", name, timeout.toSeconds(), String.join(" ", argv));
             return false;
+        }
+    }
+
+    private static String tail(Path output) {
+        try {
+            String text = Files.readString(output).trim();
+            return text.length() > 1000 ? "…" + text.substring(text.length() - 1000) : text;
+        } catch (IOException e) {
+            return "(output unreadable: " + e.getMessage() + ")";
         }
     }
 
