@@ -20,6 +20,10 @@ JDBC=${SLUICE_BENCH_JDBC:-jdbc:postgresql://127.0.0.1:5432/sluice_bench}
 DBUSER=${SLUICE_BENCH_USER:-postgres}
 JDK17=${JDK17:-java}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+if [[ " ${VARIANTS[*]} " == *" jdk25-aot "* ]] && ! [ -x "$JDK25" ]; then
+  echo "no JDK 25 at $JDK25 (set JDK25): variant jdk25-aot left out" >&2
+  VARIANTS=($(printf '%s\n' "${VARIANTS[@]}" | grep -vx jdk25-aot))
+fi
 # the flags the images use (functions/<fn>/src/main/docker/Containerfile.jvm), with -XX:MaxRAM standing for the
 # container's memory limit (knative/services.yaml: 512Mi); the archive options are added per variant
 TUNED=${SLUICE_BENCH_TUNED:--XX:MaxRAM=512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms8m -XX:MaxRAMPercentage=40 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -Xss512k -XX:ReservedCodeCacheSize=32m -XX:MaxMetaspaceSize=128m}
