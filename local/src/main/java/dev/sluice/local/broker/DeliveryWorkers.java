@@ -56,6 +56,9 @@ public class DeliveryWorkers {
     @Inject
     LocalAddress address;
 
+    @Inject
+    Activator activator;
+
     private final Object signal = new Object();
     private long wakeups;
     private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
@@ -149,7 +152,9 @@ public class DeliveryWorkers {
             String url = address.resolve(claim.target());
             SubscriberCall.Outcome outcome;
             try {
-                outcome = subscriber.post(url, event, claim.spec().timeout());
+                SubscriberCall.Outcome first = subscriber.post(url, event, claim.spec().timeout());
+                // nobody was listening: the activator started the function (broker-only mode) and this try goes on
+                outcome = first.status() == null && activator.activate(url) ? subscriber.post(url, event, claim.spec().timeout()) : first;
             } catch (InterruptedException e) {
                 QuarkusTransaction.requiringNew().run(() -> store.release(claim));
                 throw e;

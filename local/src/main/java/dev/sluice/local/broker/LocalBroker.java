@@ -49,6 +49,9 @@ public class LocalBroker {
     @Inject
     DeliveryWorkers workers;
 
+    @Inject
+    Activator activator;
+
     private volatile BrokerTopology topology;
 
     /** What the ingress answers: the event's id and how many deliveries it made. */
@@ -67,9 +70,10 @@ public class LocalBroker {
                     String from = knativeDir.map(d -> Path.of(d).toAbsolutePath().toString()).orElse("the packed knative/ folder");
                     List<KnativeFiles.KnativeObject> objects = knativeDir.map(d -> KnativeFiles.readFolder(Path.of(d)))
                             .orElseGet(KnativeFiles::readPacked);
-                    topology = BrokerTopology.of(objects, brokerName, defaultTimeout);
-                    LOG.infof("local broker %s: %d triggers, read from %d files of %s", brokerName, topology.triggers().size(),
-                            objects.stream().map(KnativeFiles.KnativeObject::file).distinct().count(), from);
+                    topology = BrokerTopology.of(objects, brokerName, defaultTimeout, activator.functionUrls());
+                    LOG.infof("local broker %s: %d triggers, read from %d files of %s%s", brokerName, topology.triggers().size(),
+                            objects.stream().map(KnativeFiles.KnativeObject::file).distinct().count(), from,
+                            activator.functionUrls().isEmpty() ? "" : "; functions at " + activator.functionUrls());
                 }
                 t = topology;
             }

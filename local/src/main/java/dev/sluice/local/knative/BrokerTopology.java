@@ -3,6 +3,7 @@ package dev.sluice.local.knative;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import io.cloudevents.CloudEvent;
 
@@ -11,13 +12,22 @@ import io.cloudevents.CloudEvent;
  * delivery is retried and dead-lettered. Every subscriber is resolved when the topology is built, so a
  * Trigger the local broker cannot address fails the start, not the first event.
  */
-public record BrokerTopology(String broker, DeliverySpec delivery, List<Trigger> triggers) {
+public record BrokerTopology(String broker, DeliverySpec delivery, List<Trigger> triggers, Map<String, String> functionUrls) {
 
     /** A Trigger that matched an event, with where to post it and the delivery spec that applies. */
     public record Route(Trigger trigger, String target, DeliverySpec delivery, String deadLetterTarget) {
     }
 
     public static BrokerTopology of(List<KnativeFiles.KnativeObject> objects, String brokerName, Duration defaultTimeout) {
+        return of(objects, brokerName, defaultTimeout, Map.of());
+    }
+
+    /**
+     * @param functionUrls where each function listens when it runs apart (the broker-only mode: function name to base
+     *     URL); a function not named here is a path on this process ({@code /fn/<function>})
+     */
+    public static BrokerTopology of(List<KnativeFiles.KnativeObject> objects, String brokerName, Duration defaultTimeout,
+            Map<String, String> functionUrls) {
         KnativeFiles.KnativeObject broker = null;
         List<Trigger> triggers = new ArrayList<>();
         for (KnativeFiles.KnativeObject o : objects) {
@@ -35,7 +45,7 @@ public record BrokerTopology(String broker, DeliverySpec delivery, List<Trigger>
         }
         String where = broker.file() + ": Broker " + brokerName;
         DeliverySpec delivery = DeliverySpec.from(broker.content().path("spec").path("delivery"), defaultTimeout, where);
-        BrokerTopology topology = new BrokerTopology(brokerName, delivery, List.copyOf(triggers));
+        BrokerTopology topology = new BrokerTopology(brokerName, delivery, List.copyOf(triggers), Map.copyOf(functionUrls));
         for (Trigger t : triggers) {
             topology.route(t); // resolves the subscriber and dead-letter sink now
         }
@@ -55,8 +65,8 @@ public record BrokerTopology(String broker, DeliverySpec delivery, List<Trigger>
     public Route route(Trigger t) {
         DeliverySpec spec = t.delivery() != null ? t.delivery() : delivery;
         String where = "Trigger " + t.name();
-        String dls = spec.deadLetterSink() == null ? null : spec.deadLetterSink().target(broker, where + ": deadLetterSink");
-        return new Route(t, t.subscriber().target(broker, where + ": subscriber"), spec, dls);
+        String dls = spec.deadLetterSink() == null ? null : spec.deadLetterSink().target(broker, functionUrls, where + ": deadLetterSink");
+        return new Route(t, t.subscriber().target(broker, functionUrls, where + ": subscriber"), spec, dls);
     }
 
     public Trigger trigger(String name) {

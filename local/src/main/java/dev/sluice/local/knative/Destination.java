@@ -1,6 +1,7 @@
 package dev.sluice.local.knative;
 
 import java.net.URI;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -38,6 +39,21 @@ public record Destination(String refApiVersion, String refKind, String refName, 
      * process delivers it.
      */
     public String target(String brokerName, String where) {
+        return target(brokerName, Map.of(), where);
+    }
+
+    /**
+     * As {@link #target(String, String)}, but a ref to Service {@code sluice-<function>} named in {@code functionUrls}
+     * (function name to base URL: the broker-only mode, each function in a process or container of its own) is that
+     * URL, plus the ref's relative uri if any.
+     */
+    public String target(String brokerName, Map<String, String> functionUrls, String where) {
+        String function = refName != null && "Service".equals(refKind) && refName.startsWith(FUNCTION_PREFIX)
+                ? refName.substring(FUNCTION_PREFIX.length()) : null;
+        if (function != null && functionUrls.containsKey(function)) {
+            String base = functionUrls.get(function).replaceAll("/+$", "");
+            return base + (uri == null ? "/" : uri.startsWith("/") ? uri : "/" + uri);
+        }
         if (refName == null) {
             URI u = URI.create(uri);
             if (!u.isAbsolute()) {

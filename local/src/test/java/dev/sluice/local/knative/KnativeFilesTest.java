@@ -48,6 +48,27 @@ class KnativeFilesTest {
     }
 
     @Test
+    void inTheBrokerOnlyModeEveryFunctionSubscriberAndTheDeadLetterSinkAreTheFunctionsOwnUrls() {
+        Map<String, String> urls = Map.of("route", "http://127.0.0.1:18081", "analyze", "http://127.0.0.1:18082/",
+                "validate", "http://127.0.0.1:18083", "deploy", "http://127.0.0.1:18084");
+        BrokerTopology apart = BrokerTopology.of(objects, "sluice", TIMEOUT, urls);
+        Map<String, String> typeToTarget = new HashMap<>();
+        for (Trigger t : apart.triggers()) {
+            typeToTarget.put(t.filter().get("type"), apart.route(t).target());
+            // route's dead-letter endpoint is a uri relative to Service sluice-route: on route's own URL
+            assertThat(apart.route(t).deadLetterTarget()).as(t.name()).isEqualTo("http://127.0.0.1:18081/dead-letter");
+        }
+        assertThat(typeToTarget).containsEntry(EventTypes.PUSH, "http://127.0.0.1:18081/")
+                .containsEntry(EventTypes.ANALYSIS_REQUESTED, "http://127.0.0.1:18082/")
+                .containsEntry(EventTypes.VALIDATION_REQUESTED, "http://127.0.0.1:18083/")
+                .containsEntry(EventTypes.DEPLOYMENT_CHECK, "http://127.0.0.1:18084/");
+        // a function the map does not name stays on this process
+        BrokerTopology partly = BrokerTopology.of(objects, "sluice", TIMEOUT, Map.of("analyze", "http://127.0.0.1:18082"));
+        assertThat(partly.routes(CloudEventBuilder.v1().withId("1").withSource(java.net.URI.create("/x"))
+                .withType(EventTypes.PUSH).build())).singleElement().satisfies(r -> assertThat(r.target()).isEqualTo("/fn/route"));
+    }
+
+    @Test
     void everyTriggerIsReadAndItsSubscriberResolvesToTheFunctionOnThisProcess() {
         Map<String, String> typeToTarget = new HashMap<>();
         for (Trigger t : topology.triggers()) {
