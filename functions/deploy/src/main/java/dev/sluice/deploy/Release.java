@@ -113,6 +113,9 @@ public class Release extends PanacheEntityBase {
     public Instant rolledBackAt;
     /** Whether the environment allowed its namespace to be shared with other projects when this release was made. */
     public boolean shared;
+    /** JSON of the canary's metric analysis ({@link CanaryAnalysis.State}), null before its first step (V50). */
+    @Column(columnDefinition = "text")
+    public String analysis;
 
     /** A new entry numbered next in its environment; the caller holds the environment lock. */
     static Release begin(String project, String environment, String namespace, UUID runId, int attempt, String sha,
@@ -157,6 +160,10 @@ public class Release extends PanacheEntityBase {
     public List<TrafficStep> trafficSteps() {
         return LedgerJson.list(steps, new TypeReference<List<TrafficStep>>() {
         });
+    }
+
+    public CanaryAnalysis.State analysisState() {
+        return LedgerJson.read(analysis, CanaryAnalysis.State.class);
     }
 
     public ReleasePlan releasePlan() {
