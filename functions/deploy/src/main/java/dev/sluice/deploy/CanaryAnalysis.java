@@ -70,7 +70,8 @@ public class CanaryAnalysis {
         FAILED
     }
 
-    record Verdict(Outcome outcome, String summary, List<String> findings) {
+    /** @param fresh whether Prometheus was read for it (else it repeats the step's latest reading) */
+    record Verdict(Outcome outcome, String summary, List<String> findings, boolean fresh) {
     }
 
     /** Why nothing is analysed, or null when Prometheus is configured and the release has metrics. */
@@ -78,8 +79,11 @@ public class CanaryAnalysis {
         if (prometheusUrl.isEmpty() || prometheusUrl.get().isBlank()) {
             return "no metric analysis: no Prometheus configured (sluice.deploy.prometheus.url)";
         }
-        if (settings.analysis() == null || settings.analysis().metrics().isEmpty()) {
-            return "no metric analysis: canary.analysis names no metrics";
+        if (settings.analysis() == null) {
+            return "no metric analysis: the release was made before canary analysis existed";
+        }
+        if (settings.analysis().metrics().isEmpty()) {
+            return "no metric analysis: canary.analysis.metrics is empty";
         }
         return null;
     }
@@ -92,7 +96,7 @@ public class CanaryAnalysis {
             if (state == null) {
                 release.analysis = LedgerJson.write(new State(State.OFF, off, release.step, 0, true, null, List.of()));
             }
-            return new Verdict(Outcome.OFF, off, List.of());
+            return new Verdict(Outcome.OFF, off, List.of(), false);
         }
         AnalysisSettings a = settings.analysis();
         if (state == null || state.step() != release.step) {
@@ -103,9 +107,9 @@ public class CanaryAnalysis {
         if (since.plus(a.intervalDuration()).isAfter(now)) {
             String last = lastSummary(state);
             release.analysis = LedgerJson.write(state);
-            return state.held() ? new Verdict(Outcome.HELD, "analysis held: " + last, List.of())
+            return state.held() ? new Verdict(Outcome.HELD, "analysis held: " + last, List.of(), false)
                     : new Verdict(Outcome.WAITING, "analysis: " + (last == null ? "first reading of this step after " + a.interval() : last
-                            + "; next reading after " + a.interval()), List.of());
+                            + "; next reading after " + a.interval()), List.of(), false);
         }
         List<Reading> readings = read(release, a);
         boolean late = release.lastStepAt.plus(progressDeadline).isBefore(now);
@@ -139,14 +143,14 @@ public class CanaryAnalysis {
                     findings.add(r.describe() + ", query " + r.query());
                 }
             }
-            return new Verdict(Outcome.FAILED, "analysis failed: " + summary, findings);
+            return new Verdict(Outcome.FAILED, "analysis failed: " + summary, findings, true);
         }
         if (failed) {
             return new Verdict(Outcome.WAITING, "analysis: check failed (" + failures + " of " + a.failureLimit()
-                    + " that roll back): " + summary, List.of());
+                    + " that roll back): " + summary, List.of(), true);
         }
-        return held ? new Verdict(Outcome.HELD, "analysis held: " + summary, List.of())
-                : new Verdict(Outcome.WAITING, "analysis waiting for data: " + summary, List.of());
+        return held ? new Verdict(Outcome.HELD, "analysis held: " + summary, List.of(), true)
+                : new Verdict(Outcome.WAITING, "analysis waiting for data: " + summary, List.of(), true);
     }
 
     private List<Reading> read(Release release, AnalysisSettings a) {

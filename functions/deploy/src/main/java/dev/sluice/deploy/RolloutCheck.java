@@ -80,6 +80,10 @@ public class RolloutCheck {
                     }
                     case WAITING -> {
                         release.health = Release.clip(health.summary() + "; " + verdict.summary());
+                        if (verdict.fresh()) { // a failed check or missing data shows in the run's report at once
+                            StageReport.save(release.runId, StageReport.DEPLOYMENT, attempt,
+                                    DeploymentReport.of(release, settings.manifests(), true));
+                        }
                         return Optional.empty();
                     }
                     case HELD -> health = health.and(verdict.summary());
