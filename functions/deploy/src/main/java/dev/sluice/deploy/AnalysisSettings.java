@@ -96,8 +96,11 @@ public record AnalysisSettings(String interval, int failureLimit, List<Metric> m
         return Math.max(1, intervalDuration().toSeconds()) + "s";
     }
 
+    /** A value for a message: at most three decimals, none when it is whole (99.99999999 is "100"). */
     static String number(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value)
-                : String.valueOf(Math.round(value * 1000) / 1000.0);
+        if (Double.isNaN(value) || Double.isInfinite(value) || Math.abs(value) >= 1e15) {
+            return String.valueOf(value);
+        }
+        return java.math.BigDecimal.valueOf(value).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
 }

@@ -72,4 +72,13 @@ class PrometheusQueriesTest {
         exchange.getResponseBody().write(bytes);
         exchange.close();
     }
+
+    @Test
+    void valuesAreShownWithAtMostThreeDecimals() {
+        assertThat(AnalysisSettings.number(99.99999999999999)).isEqualTo("100");
+        assertThat(AnalysisSettings.number(100.0)).isEqualTo("100");
+        assertThat(AnalysisSettings.number(49.55)).isEqualTo("49.55");
+        assertThat(AnalysisSettings.number(0.12345)).isEqualTo("0.123");
+        assertThat(AnalysisSettings.number(-2.5)).isEqualTo("-2.5");
+    }
 }
