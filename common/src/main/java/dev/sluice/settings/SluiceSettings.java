@@ -25,14 +25,34 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
 
     /**
      * {@code prune}: delete objects the previous release created and this one dropped. {@code shared}: the namespace
-     * may also be deployed to by other projects that mark it shared too ({@link Projects}).
+     * may also be deployed to by other projects that mark it shared too ({@link Projects}). {@code selfHeal}: apply
+     * the verified release again when the live objects drift from it.
      */
     public record EnvironmentSettings(String name, String branch, String tag, String namespace, String strategy,
-            Canary canary, String approval, Boolean prune, Boolean shared) {
+            Canary canary, String approval, Boolean prune, Boolean shared, Boolean selfHeal) {
     }
 
-    /** {@code probe}: an HTTP check on the tagged canary revision before each step; {@code maxRestarts}: container restarts tolerated. */
-    public record Canary(List<Integer> steps, String interval, Probe probe, Integer maxRestarts) {
+    /**
+     * {@code probe}: an HTTP check on the tagged canary revision before each step; {@code maxRestarts}: container
+     * restarts tolerated; {@code analysis}: Prometheus metrics judged at each step (deploy's defaults when absent).
+     */
+    public record Canary(List<Integer> steps, String interval, Probe probe, Integer maxRestarts, CanaryAnalysis analysis) {
+    }
+
+    /**
+     * Metric analysis of a canary: every {@code interval} each metric's query is run against Prometheus; a check where
+     * one fails counts against the step, and {@code failureLimit} failed checks in a step roll back. {@code metrics}
+     * absent: deploy's defaults (request success rate and p99 latency from Knative's queue-proxy); empty: none.
+     */
+    public record CanaryAnalysis(String interval, Integer failureLimit, List<Metric> metrics) {
+    }
+
+    /**
+     * One metric: a PromQL {@code query} ({@code {{revision}}}, {@code {{namespace}}}, {@code {{service}}},
+     * {@code {{interval}}} substituted), which must stay at least {@code min} and/or at most {@code max};
+     * {@code noData} says what an empty answer is: {@code wait} (the default), {@code pass} or {@code fail}.
+     */
+    public record Metric(String name, String query, Double min, Double max, String noData) {
     }
 
     public record Probe(String path, String maxLatency) {
@@ -97,7 +117,7 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
     private SluiceSettings withDefaults() {
         List<EnvironmentSettings> envs = new ArrayList<>();
         if (environments == null) {
-            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto", false, false));
+            envs.add(new EnvironmentSettings("production", "main", null, "default", "canary", null, "auto", false, false, false));
         } else {
             envs.addAll(environments);
         }
@@ -109,9 +129,10 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                     new Canary(e.canary() == null || e.canary().steps() == null ? List.of(10, 25, 50, 75, 100) : e.canary().steps(),
                             e.canary() == null || e.canary().interval() == null ? "30s" : e.canary().interval(),
                             e.canary() == null ? null : e.canary().probe(),
-                            e.canary() == null || e.canary().maxRestarts() == null ? 0 : e.canary().maxRestarts()),
+                            e.canary() == null || e.canary().maxRestarts() == null ? 0 : e.canary().maxRestarts(),
+                            e.canary() == null ? null : e.canary().analysis()),
                     e.approval() == null ? "auto" : e.approval(),
-                    e.prune() != null && e.prune(), e.shared() != null && e.shared()));
+                    e.prune() != null && e.prune(), e.shared() != null && e.shared(), e.selfHeal() != null && e.selfHeal()));
         }
         return new SluiceSettings(project, List.copyOf(filled),
                 manifests == null ? DEFAULT_MANIFESTS : List.copyOf(manifests),
@@ -149,6 +170,7 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                             + "; steps are percentages from 1 to 100");
                 }
             }
+            validated(e.name(), e.canary().analysis());
         }
         for (Allow a : analysis.allow()) {
             if (a.reason() == null || a.reason().isBlank()) {
@@ -170,6 +192,28 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                     + ") must not be above risk.rejectAbove (" + risk.rejectAbove() + ")");
         }
         return this;
+    }
+
+    private static void validated(String environment, CanaryAnalysis analysis) {
+        if (analysis == null) {
+            return;
+        }
+        String where = FILE + ": environment " + environment + " canary.analysis";
+        if (analysis.failureLimit() != null && analysis.failureLimit() < 1) {
+            throw new SettingsException(where + ".failureLimit must be at least 1, got " + analysis.failureLimit());
+        }
+        for (Metric m : analysis.metrics() == null ? List.<Metric> of() : analysis.metrics()) {
+            String name = m == null || m.name() == null || m.name().isBlank() ? null : m.name();
+            if (name == null || m.query() == null || m.query().isBlank()) {
+                throw new SettingsException(where + ": every metric needs a name and a query");
+            }
+            if (m.min() == null && m.max() == null) {
+                throw new SettingsException(where + " metric " + name + " needs a threshold: min, max or both");
+            }
+            if (m.noData() != null && !List.of("wait", "pass", "fail").contains(m.noData())) {
+                throw new SettingsException(where + " metric " + name + " has noData '" + m.noData() + "'; use wait, pass or fail");
+            }
+        }
     }
 
     /** The environment of that name, if the file has one. */

@@ -79,4 +79,35 @@ class SluiceSettingsTest {
         assertThatThrownBy(() -> SluiceSettings.parse("analysis: {allow: [{rule: secret}]}\n")).hasMessageContaining("needs a reason");
         assertThatThrownBy(() -> SluiceSettings.parse("validation: {rules: {x: {severity: loud}}}\n")).hasMessageContaining("severity 'loud'");
     }
+
+    @Test
+    void canaryAnalysisAndSelfHealAreReadAndCheckedWithTheirLine() {
+        SluiceSettings s = SluiceSettings.parse("""
+                environments:
+                  - name: p
+                    branch: main
+                    selfHeal: true
+                    canary:
+                      analysis:
+                        interval: 30s
+                        failureLimit: 3
+                        metrics:
+                          - {name: errors, query: 'sum(rate(x{revision_name="{{revision}}"}[{{interval}}]))', max: 1, noData: pass}
+                """);
+        var analysis = s.environments().get(0).canary().analysis();
+        assertThat(analysis.failureLimit()).isEqualTo(3);
+        assertThat(analysis.metrics().get(0).max()).isEqualTo(1.0);
+        assertThat(analysis.metrics().get(0).noData()).isEqualTo("pass");
+        assertThat(s.environments().get(0).selfHeal()).isTrue();
+        assertThat(SluiceSettings.defaults().environments().get(0).selfHeal()).isFalse();
+        assertThat(SluiceSettings.defaults().environments().get(0).canary().analysis()).isNull();
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - name: a\n    branch: main\n    canary:\n      analysis: {treshold: 2}\n"))
+                .hasMessageContaining("line 5").hasMessageContaining("treshold");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {analysis: {metrics: [{name: m, query: up}]}}}\n"))
+                .hasMessageContaining("metric m needs a threshold");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {analysis: {metrics: [{name: m, query: up, min: 1, noData: maybe}]}}}\n"))
+                .hasMessageContaining("noData 'maybe'");
+        assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {analysis: {failureLimit: 0}}}\n"))
+                .hasMessageContaining("failureLimit must be at least 1");
+    }
 }

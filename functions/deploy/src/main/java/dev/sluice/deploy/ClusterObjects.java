@@ -81,6 +81,12 @@ public class ClusterObjects {
         return Optional.ofNullable(resource(reference(apiVersion, kind, namespace, name), scope).get());
     }
 
+    /** The live object as JSON (with its managedFields), or null when it is not there. */
+    ObjectNode getJson(String apiVersion, String kind, String namespace, String name, ClusterScope scope) {
+        HasMetadata live = resource(reference(apiVersion, kind, namespace, name), scope).get();
+        return live == null ? null : (ObjectNode) client.getKubernetesSerialization().convertValue(live, JsonNode.class);
+    }
+
     boolean delete(String apiVersion, String kind, String namespace, String name, ClusterScope scope) {
         return !resource(reference(apiVersion, kind, namespace, name), scope).delete().isEmpty();
     }

@@ -54,6 +54,11 @@ public class DeploymentHandler implements EventHandler {
     ReleaseSource source;
     @Inject
     LedgerFingerprintKey fingerprintKey;
+    @Inject
+    DriftCheck drift;
+
+    /** The type a Knative PingSource sends (knative/ping.yaml): a tick. */
+    static final String PING = "dev.knative.sources.ping";
 
     @Override
     public String function() {
@@ -62,7 +67,7 @@ public class DeploymentHandler implements EventHandler {
 
     @Override
     public Set<String> types() {
-        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK, EventTypes.ENVIRONMENT_ROLLBACK);
+        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK, EventTypes.ENVIRONMENT_ROLLBACK, EventTypes.TICK, PING);
     }
 
     @Override
@@ -71,6 +76,10 @@ public class DeploymentHandler implements EventHandler {
         return switch (event.getType()) {
             case EventTypes.DEPLOYMENT_CHECK -> check(event);
             case EventTypes.ENVIRONMENT_ROLLBACK -> rollback(event);
+            case EventTypes.TICK, PING -> {
+                drift.onTick(java.time.Instant.now());
+                yield List.of();
+            }
             default -> List.of(requested(event));
         };
     }

@@ -16,12 +16,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection(targets = { DeploymentReport.class, ReleasePlan.class, ReleasePlan.PlannedObject.class,
         ReleasePlan.ObjectRef.class, ReleasePlan.Counts.class, SkippedDocument.class, RolloutSettings.class,
-        ServiceRevision.class, TrafficStep.class, Pruning.Pruned.class })
+        ServiceRevision.class, TrafficStep.class, Pruning.Pruned.class, AnalysisSettings.class, AnalysisSettings.Metric.class,
+        CanaryAnalysis.State.class, CanaryAnalysis.Check.class, CanaryAnalysis.Reading.class })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeploymentReport(String mode, boolean applied, String releaseId, String project, String environment, String namespace,
         String strategy, String repositoryUrl, String sha, List<String> manifestPaths, String summary,
         @JsonUnwrapped ReleasePlan plan, String outcome, RolloutSettings rollout, List<ServiceRevision> revisions,
-        List<TrafficStep> steps, List<Pruning.Pruned> pruned) {
+        List<TrafficStep> steps, List<Pruning.Pruned> pruned, CanaryAnalysis.State analysis) {
 
     static DeploymentReport of(Release r, List<String> manifestPaths, boolean applied) {
         RolloutSettings rollout = r.mode == DeployMode.CLUSTER ? r.rolloutSettings() : null;
@@ -31,6 +32,6 @@ public record DeploymentReport(String mode, boolean applied, String releaseId, S
                 r.mode == DeployMode.CLUSTER ? r.serviceRevisions() : null,
                 r.mode == DeployMode.CLUSTER ? r.trafficSteps() : null,
                 r.pruned == null ? null : LedgerJson.list(r.pruned, new com.fasterxml.jackson.core.type.TypeReference<List<Pruning.Pruned>>() {
-                }));
+                }), r.analysisState());
     }
 }

@@ -20,6 +20,13 @@ record HealthReading(State state, List<String> findings) {
         return state == State.FAILED;
     }
 
+    /** The same reading with one more finding. */
+    HealthReading and(String finding) {
+        List<String> all = new java.util.ArrayList<>(findings);
+        all.add(finding);
+        return new HealthReading(state, List.copyOf(all));
+    }
+
     /** "healthy: ...", "waiting: ..." or "failed: ...", for the ledger and the progressed event. */
     String summary() {
         String prefix = switch (state) {

@@ -113,6 +113,17 @@ public class Release extends PanacheEntityBase {
     public Instant rolledBackAt;
     /** Whether the environment allowed its namespace to be shared with other projects when this release was made. */
     public boolean shared;
+    /** JSON of the canary's metric analysis ({@link CanaryAnalysis.State}), null before its first step (V50). */
+    @Column(columnDefinition = "text")
+    public String analysis;
+    /** JSON of {@link DriftCheck.Drifted}: how the live objects differ from this release, at the last check (V51). */
+    @Column(columnDefinition = "text")
+    public String drift;
+    @Column(name = "drift_checked_at")
+    public Instant driftCheckedAt;
+    /** JSON of {@link DriftCheck.Heal}: each time drift was undone by applying the release again (selfHeal). */
+    @Column(columnDefinition = "text")
+    public String heals;
 
     /** A new entry numbered next in its environment; the caller holds the environment lock. */
     static Release begin(String project, String environment, String namespace, UUID runId, int attempt, String sha,
@@ -157,6 +168,18 @@ public class Release extends PanacheEntityBase {
     public List<TrafficStep> trafficSteps() {
         return LedgerJson.list(steps, new TypeReference<List<TrafficStep>>() {
         });
+    }
+
+    public CanaryAnalysis.State analysisState() {
+        return LedgerJson.read(analysis, CanaryAnalysis.State.class);
+    }
+
+    public List<DriftCheck.Drifted> driftList() {
+        return LedgerJson.list(drift, DriftCheck.DRIFT);
+    }
+
+    public List<DriftCheck.Heal> healList() {
+        return LedgerJson.list(heals, DriftCheck.HEALS);
     }
 
     public ReleasePlan releasePlan() {
@@ -266,6 +289,24 @@ public class Release extends PanacheEntityBase {
     static void lockEnvironment(String environment) {
         getEntityManager().createNativeQuery("select pg_advisory_xact_lock(hashtext(:key))")
                 .setParameter("key", "sluice-deploy-environment:" + environment).getSingleResult();
+    }
+
+    /**
+     * Each environment's current verified cluster release whose drift was last checked before {@code checkedBefore} (or
+     * never), unless a rollout is in progress in the environment.
+     */
+    static List<Release> dueForDrift(Instant checkedBefore) {
+        return list("from Release r where r.mode = ?1 and r.outcome = ?2 and (r.driftCheckedAt is null or r.driftCheckedAt < ?3)"
+                + " and r.number = (select max(v.number) from Release v where v.project = r.project and v.environment = r.environment"
+                + " and v.mode = ?1 and v.outcome = ?2)"
+                + " and not exists (select 1 from Release p where p.project = r.project and p.environment = r.environment and p.outcome is null)"
+                + " order by r.environment, r.project", DeployMode.CLUSTER, Outcome.VERIFIED, checkedBefore);
+    }
+
+    /** One drift pass at a time, across deploy's replicas: false when another holds it (until its transaction ends). */
+    static boolean tryLockDrift() {
+        return Boolean.TRUE.equals(getEntityManager().createNativeQuery("select pg_try_advisory_xact_lock(hashtext(:key))")
+                .setParameter("key", "sluice-deploy-drift").getSingleResult());
     }
 
     /** Serialises the releases into one namespace, so two projects cannot both take a namespace at once. */

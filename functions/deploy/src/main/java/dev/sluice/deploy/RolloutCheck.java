@@ -38,6 +38,8 @@ public class RolloutCheck {
     ReleaseRestore restore;
     @Inject
     Pruning pruning;
+    @Inject
+    CanaryAnalysis analysis;
 
     /** @param attempt the run attempt the check is about, echoed in the reply */
     Optional<CloudEvent> check(Release release, int attempt) {
@@ -57,7 +59,7 @@ public class RolloutCheck {
                                 + "read once, nothing is rolled back): " + health.summary(), now));
             }
             if (health.failed()) {
-                return rollBack(release, settings, health, attempt, now);
+                return rollBack(release, settings, "health gate failed", health.findings(), health.summary(), attempt, now);
             }
             if (!health.healthy()) {
                 release.health = Release.clip(health.summary());
@@ -68,6 +70,27 @@ public class RolloutCheck {
             }
             List<Integer> percents = settings.percents();
             boolean intervalPassed = !release.lastStepAt.plus(settings.intervalDuration()).isAfter(now);
+            if (release.step > 0) {
+                // The canary takes traffic: its metrics must hold before it takes more (or is verified).
+                CanaryAnalysis.Verdict verdict = analysis.judge(release, settings, now);
+                switch (verdict.outcome()) {
+                    case FAILED -> {
+                        return rollBack(release, settings, "canary analysis failed", verdict.findings(),
+                                health.summary() + "; " + verdict.summary(), attempt, now);
+                    }
+                    case WAITING -> {
+                        release.health = Release.clip(health.summary() + "; " + verdict.summary());
+                        if (verdict.fresh()) { // a failed check or missing data shows in the run's report at once
+                            StageReport.save(release.runId, StageReport.DEPLOYMENT, attempt,
+                                    DeploymentReport.of(release, settings.manifests(), true));
+                        }
+                        return Optional.empty();
+                    }
+                    case HELD -> health = health.and(verdict.summary());
+                    case OFF -> {
+                    }
+                }
+            }
             if (release.step >= percents.size()) {
                 return intervalPassed ? Optional.of(verify(release, settings, health, attempt, now)) : waiting(release, health);
             }
@@ -130,7 +153,9 @@ public class RolloutCheck {
         return end(release, settings, attempt, Outcome.VERIFIED, "verified: " + String.join("; ", notes), now);
     }
 
-    private Optional<CloudEvent> rollBack(Release release, RolloutSettings settings, HealthReading health, int attempt, Instant now) {
+    /** @param what what failed ("health gate failed", "canary analysis failed"), with its findings */
+    private Optional<CloudEvent> rollBack(Release release, RolloutSettings settings, String what, List<String> findings, String health,
+            int attempt, Instant now) {
         String where = release.step == 0 ? " before the first step"
                 : " at " + release.trafficPercent + "% (step " + release.step + " of " + settings.percents().size() + ")";
         if (!RolloutSettings.CANARY.equals(settings.strategy())) {
@@ -138,8 +163,8 @@ public class RolloutCheck {
         }
         // The reason marks the rollback begun: a check that cannot finish it leaves it to the next, which does not read
         // the gate again (a gate that reads healthy later must not resume a failed canary).
-        release.reason = Release.clip("health gate failed" + where + ": " + String.join("; ", health.findings()));
-        release.recordStep(release.step, 0, now, health.summary());
+        release.reason = Release.clip(what + where + ": " + String.join("; ", findings));
+        release.recordStep(release.step, 0, now, health);
         return finishRollback(release, settings, attempt, now);
     }
 

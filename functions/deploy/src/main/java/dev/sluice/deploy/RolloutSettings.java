@@ -21,10 +21,18 @@ import dev.sluice.settings.SluiceSettings.EnvironmentSettings;
  * @param probePath an HTTP path checked on the tagged canary revision before each step, or null
  * @param maxRestarts container restarts a canary revision may have before the gate fails
  * @param manifests the manifest paths the objects came from
+ * @param analysis the canary's metric analysis (null in releases made before it existed)
+ * @param selfHeal whether drift from the release, once verified, is undone by applying it again
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RolloutSettings(String strategy, List<Integer> steps, String interval, String probePath,
-        String probeMaxLatency, int maxRestarts, boolean prune, List<String> manifests) {
+        String probeMaxLatency, int maxRestarts, boolean prune, List<String> manifests, AnalysisSettings analysis,
+        Boolean selfHeal) {
+
+    RolloutSettings(String strategy, List<Integer> steps, String interval, String probePath, String probeMaxLatency,
+            int maxRestarts, boolean prune, List<String> manifests) {
+        this(strategy, steps, interval, probePath, probeMaxLatency, maxRestarts, prune, manifests, null, null);
+    }
 
     public static final String CANARY = "canary";
     public static final String ROLLING = "rolling";
@@ -49,7 +57,7 @@ public record RolloutSettings(String strategy, List<Integer> steps, String inter
         RolloutSettings s = new RolloutSettings(strategy, List.copyOf(canary.steps()), canary.interval(),
                 probe == null ? null : probe.path(), probe == null ? null : probe.maxLatency(),
                 canary.maxRestarts() == null ? 0 : canary.maxRestarts(), Boolean.TRUE.equals(env.prune()),
-                settings.manifests());
+                settings.manifests(), AnalysisSettings.of(canary.analysis(), environment), Boolean.TRUE.equals(env.selfHeal()));
         duration(s.interval, "environment " + environment + " canary.interval");
         if (s.probePath != null) {
             if (!s.probePath.startsWith("/")) {
@@ -64,6 +72,11 @@ public record RolloutSettings(String strategy, List<Integer> steps, String inter
             }
         }
         return s;
+    }
+
+    @JsonIgnore
+    public boolean heals() {
+        return Boolean.TRUE.equals(selfHeal);
     }
 
     /** The canary's traffic percentages, ending at 100. */

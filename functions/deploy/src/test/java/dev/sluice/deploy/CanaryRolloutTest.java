@@ -182,6 +182,10 @@ class CanaryRolloutTest {
             assertThat(planned.path("changedPaths")).extracting(JsonNode::asText)
                     .containsExactly("/spec/template/spec/containers/0/image");
             assertThat(report(run).path("outcome").asText()).isEqualTo("VERIFIED");
+            // No Prometheus configured: no metric analysis, and the report says so.
+            assertThat(report(run).path("analysis").path("status").asText()).isEqualTo("off");
+            assertThat(report(run).path("analysis").path("note").asText())
+                    .isEqualTo("no metric analysis: no Prometheus configured (sluice.deploy.prometheus.url)");
             assertThat(report(run).path("steps")).hasSize(7);
         }
     }

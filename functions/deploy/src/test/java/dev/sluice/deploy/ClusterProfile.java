@@ -16,7 +16,9 @@ public class ClusterProfile implements QuarkusTestProfile {
         return Map.of("sluice.deploy.mode", "cluster",
                 "sluice.deploy.apply", "replace",
                 "sluice.deploy.probe-address", "status",
-                "sluice.deploy.cluster-scoped-allowlist", "Namespace");
+                "sluice.deploy.cluster-scoped-allowlist", "Namespace",
+                // every tick compares the environments with their releases (DriftTest posts ticks; no other test does)
+                "sluice.deploy.drift.interval", "0s");
     }
 
     /** A .sluice.yaml with one environment deployed from main. */

@@ -67,6 +67,25 @@ class EnvironmentsApiTest {
     }
 
     @Test
+    void driftDeployFoundOnTheVerifiedReleaseIsShownWithTheEnvironment() {
+        String env = env("drift");
+        ledger(env, 1, sha(), "VERIFIED", null, 0, 100);
+        QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery(
+                "update releases set drift = :drift, drift_checked_at = now(), heals = :heals where id = :id")
+                .setParameter("drift", "[{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"namespace\":\"shop\",\"name\":\"worker\","
+                        + "\"paths\":[\"/spec/replicas\"],\"firstSeen\":\"2026-01-01T00:00:00Z\",\"lastSeen\":\"2026-01-01T00:05:00Z\"}]")
+                .setParameter("heals", "[]").setParameter("id", env + "-1").executeUpdate());
+
+        JsonPath body = api().get("/environments").then().statusCode(200).extract().jsonPath();
+        String at = "items.find { it.name == '" + env + "' }.lastVerified";
+        assertThat(body.getList(at + ".drift.paths[0]", String.class)).containsExactly("/spec/replicas");
+        assertThat(body.getString(at + ".drift[0].firstSeen")).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(body.getString(at + ".driftCheckedAt")).isNotNull();
+        assertThat(api().get("/environments/" + env + "/releases").then().statusCode(200).extract().jsonPath()
+                .getString("items[0].drift[0].name")).isEqualTo("worker");
+    }
+
+    @Test
     void anEnvironmentsReleasesAreListedNewestFirst() {
         String env = env("list");
         ledger(env, 1, sha(), "VERIFIED", null, 0, 100);

@@ -55,6 +55,13 @@ public class EnvironmentRelease extends PanacheEntityBase {
     public String revisions;
     @Column(columnDefinition = "text")
     public String steps;
+    /** deploy's drift columns: {@code [{apiVersion, kind, namespace, name, paths, missing, error, firstSeen, lastSeen}]}, {@code [{at, reason, objects, error}]}. */
+    @Column(columnDefinition = "text")
+    public String drift;
+    @Column(name = "drift_checked_at")
+    public Instant driftCheckedAt;
+    @Column(columnDefinition = "text")
+    public String heals;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "finished_at")

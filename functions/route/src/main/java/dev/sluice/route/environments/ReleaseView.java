@@ -13,13 +13,15 @@ import dev.sluice.events.EventCodec;
 /**
  * A release as the environment API shows it, with the project and the repository it came from; {@code outcome} is IN_PROGRESS while it rolls out. {@code revisions}
  * ({@code [{namespace, service, revision, previous}]}) and {@code steps} ({@code [{step, percent, at, health}]}) are
- * deploy's JSON columns as it wrote them.
+ * deploy's JSON columns as it wrote them, as are {@code drift} (how the live objects differ from a verified release, at
+ * {@code driftCheckedAt}: {@code [{apiVersion, kind, namespace, name, paths, missing, error, firstSeen, lastSeen}]}) and
+ * {@code heals} (each self-heal: {@code [{at, reason, objects, error}]}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReleaseView(String id, String project, String repositoryUrl, int number, String kind, String namespace, UUID runId, String sha, String strategy,
         String mode, String outcome, String reason, Integer step, Integer trafficPercent, String health, String restores,
         String requestedBy, JsonNode revisions, JsonNode steps, Instant createdAt, Instant finishedAt, Instant verifiedAt,
-        Instant rolledBackAt) {
+        Instant rolledBackAt, JsonNode drift, Instant driftCheckedAt, JsonNode heals) {
 
     static ReleaseView of(EnvironmentRelease r) {
         if (r == null) {
@@ -29,7 +31,7 @@ public record ReleaseView(String id, String project, String repositoryUrl, int n
         return new ReleaseView(r.id, r.project, r.repositoryUrl, r.number, r.kind, r.namespace, r.runId, r.sha, r.strategy, r.mode,
                 rolling ? "IN_PROGRESS" : r.outcome, r.reason, rolling ? r.step : null, rolling ? r.trafficPercent : null,
                 r.health, r.restores, r.requestedBy, parse(r.revisions), parse(r.steps), r.createdAt, r.finishedAt,
-                r.verifiedAt, r.rolledBackAt);
+                r.verifiedAt, r.rolledBackAt, parse(r.drift), r.driftCheckedAt, parse(r.heals));
     }
 
     /** A JSON column, or null when deploy wrote none (plan mode has no revisions; old rows no steps). */
