@@ -1,6 +1,5 @@
 package dev.sluice.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +26,10 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
 
 /**
- * Receives a CloudEvent over HTTP and gives it to the handler of its type, exactly once per
- * (consumer, source, id): the handler's work, its outbox events and the inbox row commit together, and a
- * redelivery gets the stored reply. Bad input gets 400 with a JSON body, and so does an event whose type needs a
- * proof it lacks ({@link ForgedEvents}); replies leave signed. A conflicting concurrent write is retried; an
+ * Gives a CloudEvent (received by a function's {@code @Funq} method through {@link FunqyIngress}) to the handler of
+ * its type, exactly once per (consumer, source, id): the handler's work, its outbox events and the inbox row commit
+ * together, and a redelivery gets the stored reply. Bad input gets 400 with a JSON body, and so does an event whose
+ * type needs a proof it lacks ({@link ForgedEvents}); replies leave signed. A conflicting concurrent write is retried; an
  * unreachable database is a 503 with Retry-After; anything else is a 500 the broker will retry.
  */
 @ApplicationScoped
@@ -51,31 +50,47 @@ public class EventDispatcher {
     @Inject
     EventProof proof;
 
-    public Response dispatch(String function, Map<String, String> headers, byte[] body) {
-        CloudEvent event;
-        try {
-            event = EventCodec.read(headers, body);
-        } catch (BadEventException e) {
-            return ErrorBody.badInput(e);
+    /** What handling an event came to: the reply to send (null: none, a 204), or the error to answer instead. */
+    public record Outcome(CloudEvent reply, Response error) {
+        static Outcome failed(Response error) {
+            return new Outcome(null, error);
         }
-        boolean structured = EventCodec.isStructured(header(headers, "content-type"));
+    }
+
+    /**
+     * The 400 for an event whose type no handler in this process takes (of {@code function}, when one is named), or
+     * empty when one does.
+     */
+    public Optional<Response> refuseUnknownType(String function, CloudEvent event) {
+        if (handlerFor(function, event.getType()) != null) {
+            return Optional.empty();
+        }
+        return Optional.of(ErrorBody.response(400, "unknown event type '" + event.getType() + "'"
+                + (function == null ? "" : " for function " + function),
+                Map.of("type", event.getType(), "accepted", acceptedTypes(function))));
+    }
+
+    /**
+     * Handles a parsed, valid event for {@code function} once: the proof gate, then the handler, its outbox events and
+     * the inbox row in one transaction; a redelivery gets the stored reply.
+     */
+    public Outcome handle(String function, CloudEvent event) {
+        Optional<Response> unknown = refuseUnknownType(function, event);
+        if (unknown.isPresent()) {
+            return Outcome.failed(unknown.get());
+        }
         EventHandler handler = handlerFor(function, event.getType());
-        if (handler == null) {
-            return ErrorBody.response(400, "unknown event type '" + event.getType() + "'"
-                    + (function == null ? "" : " for function " + function),
-                    Map.of("type", event.getType(), "accepted", acceptedTypes(function)));
-        }
         Optional<Response> refused;
         try {
             refused = forged.refuse(handler.function(), event);
         } catch (RuntimeException e) {
             if (DatabaseUnavailable.isCause(e)) { // the proof's key and the refusal's record live in the database
-                return DatabaseUnavailable.response(e);
+                return Outcome.failed(DatabaseUnavailable.response(e));
             }
             throw e;
         }
         if (refused.isPresent()) {
-            return refused.get();
+            return Outcome.failed(refused.get());
         }
         for (int attempt = 1;; attempt++) {
             try {
@@ -83,11 +98,11 @@ public class EventDispatcher {
                 if (handled.outboxed()) {
                     relay.wake();
                 }
-                return reply(handled.reply(), structured);
+                return new Outcome(handled.reply() == null ? null : EventCodec.fromStructured(handled.reply()), null);
             } catch (Throwable t) {
                 BadEventException bad = find(t, BadEventException.class);
                 if (bad != null) {
-                    return ErrorBody.badInput(bad, Map.of("type", event.getType(), "id", event.getId()));
+                    return Outcome.failed(ErrorBody.badInput(bad, Map.of("type", event.getType(), "id", event.getId())));
                 }
                 if (isConflict(t) && attempt < CONFLICT_RETRIES) {
                     LOG.debugf("conflict handling %s %s, attempt %d: %s", event.getType(), event.getId(), attempt, t);
@@ -96,11 +111,11 @@ public class EventDispatcher {
                 if (DatabaseUnavailable.isCause(t)) {
                     LOG.warnf("%s cannot handle %s %s now, the database is unavailable: %s", handler.function(), event.getType(),
                             event.getId(), EventCodec.rootMessage(t));
-                    return DatabaseUnavailable.response(t);
+                    return Outcome.failed(DatabaseUnavailable.response(t));
                 }
                 LOG.errorf(t, "%s failed on %s %s", handler.function(), event.getType(), event.getId());
-                return ErrorBody.response(500, handler.function() + " failed on " + event.getType() + ": "
-                        + EventCodec.rootMessage(t), Map.of("type", event.getType(), "id", event.getId()));
+                return Outcome.failed(ErrorBody.response(500, handler.function() + " failed on " + event.getType() + ": "
+                        + EventCodec.rootMessage(t), Map.of("type", event.getType(), "id", event.getId())));
             }
         }
     }
@@ -146,17 +161,6 @@ public class EventDispatcher {
         return event.getExtension(ARRIVAL) != null;
     }
 
-    private static Response reply(String stored, boolean structured) {
-        if (stored == null) {
-            return Response.noContent().build();
-        }
-        CloudEvent reply = EventCodec.fromStructured(stored.getBytes(StandardCharsets.UTF_8));
-        EventCodec.HttpMessage msg = EventCodec.write(reply, structured);
-        Response.ResponseBuilder r = Response.ok(msg.body());
-        msg.headers().forEach(r::header);
-        return r.build();
-    }
-
     public EventHandler handlerFor(String function, String type) {
         for (EventHandler h : handlers) {
             if ((function == null || function.equals(h.function())) && h.types().contains(type)) {
@@ -174,15 +178,6 @@ public class EventDispatcher {
             }
         }
         return types;
-    }
-
-    private static String header(Map<String, String> headers, String name) {
-        for (var e : headers.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                return e.getValue();
-            }
-        }
-        return null;
     }
 
     /** A write that lost to a concurrent one and may simply be tried again. */

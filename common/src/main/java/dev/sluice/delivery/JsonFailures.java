@@ -16,8 +16,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Answers that Vert.x gives before JAX-RS runs (no route, a body over the size limit, a failed handler) get the same
- * JSON {@link ErrorBody} shape as everything else, instead of an empty, plain-text or HTML body.
+ * Answers that Vert.x gives before JAX-RS runs (no route, a body over the size limit, a failed handler, Funqy's own
+ * failures) get the same JSON {@link ErrorBody} shape as everything else, instead of an empty, plain-text or HTML body;
+ * an {@link EventAnswer} a function threw is written as it is.
  */
 @ApplicationScoped
 public class JsonFailures {
@@ -38,7 +39,11 @@ public class JsonFailures {
             }
         });
         router.route().order(Integer.MIN_VALUE).failureHandler(ctx -> {
-            if (ctx.statusCode() < 0) {
+            EventAnswer answer = EventAnswer.in(ctx.failure());
+            if (answer != null) {
+                // a function's own answer (FunqyIngress): its JSON body as it is
+                EventAnswer.write(ctx, answer.response());
+            } else if (ctx.statusCode() < 0) {
                 // an exception without a status (security's authentication failures among them): Quarkus knows its status
                 ctx.next();
             } else {

@@ -40,7 +40,7 @@ import dev.sluice.analyze.secrets.FingerprintKey;
 @ApplicationScoped
 public class AnalysisHandler implements EventHandler {
     private static final Logger LOG = Logger.getLogger(AnalysisHandler.class);
-    private static final String FUNCTION = "analyze";
+    static final String FUNCTION = "analyze";
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern ZEROS = Pattern.compile("0{40}");
     static final int REPLY_FACTORS = 5;

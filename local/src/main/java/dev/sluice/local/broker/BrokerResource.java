@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import dev.sluice.delivery.CloudEventResource;
+import dev.sluice.delivery.EventGate;
 import dev.sluice.delivery.DatabaseUnavailable;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.events.BadEventException;
@@ -47,7 +47,7 @@ public class BrokerResource {
     public Response ingress(@Context HttpHeaders headers, byte[] body) {
         CloudEvent event;
         try {
-            event = EventCodec.read(CloudEventResource.flatten(headers), body);
+            event = EventCodec.read(EventGate.flatten(headers), body);
         } catch (BadEventException e) {
             return ErrorBody.badInput(e);
         }

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import dev.sluice.delivery.CloudEventResource;
+import dev.sluice.delivery.EventGate;
 import dev.sluice.delivery.ErrorBody;
 import dev.sluice.delivery.ForgedEvents;
 import dev.sluice.delivery.InboxEntry;
@@ -67,7 +67,7 @@ public class DeadLetterResource {
     public Response receive(@Context HttpHeaders headers, byte[] body) {
         CloudEvent event;
         try {
-            event = EventCodec.read(CloudEventResource.flatten(headers), body);
+            event = EventCodec.read(EventGate.flatten(headers), body);
         } catch (BadEventException e) {
             return ErrorBody.badInput(e);
         }
