@@ -90,7 +90,7 @@ public class EventProof {
     public static Set<String> senders(String type) {
         return switch (type) {
             case EventTypes.ANALYSIS_REQUESTED, EventTypes.VALIDATION_REQUESTED, EventTypes.DEPLOYMENT_REQUESTED,
-                    EventTypes.DEPLOYMENT_CHECK, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL,
+                    EventTypes.DEPLOYMENT_CHECK, EventTypes.DRIFT_CHECK, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL,
                     EventTypes.RUN_RETRY, EventTypes.ENVIRONMENT_ROLLBACK -> Set.of("route");
             case EventTypes.ANALYSIS_COMPLETED -> Set.of("analyze");
             case EventTypes.VALIDATION_COMPLETED -> Set.of("validate");

@@ -18,6 +18,8 @@ public final class EventTypes {
     public static final String VALIDATION_COMPLETED = "dev.sluice.validation.completed";
     public static final String DEPLOYMENT_REQUESTED = "dev.sluice.deployment.requested";
     public static final String DEPLOYMENT_CHECK = "dev.sluice.deployment.check";
+    /** route, on each tick, asks deploy to compare the environments with their releases (drift) at deploy's own pace. */
+    public static final String DRIFT_CHECK = "dev.sluice.drift.check";
     public static final String DEPLOYMENT_PROGRESSED = "dev.sluice.deployment.progressed";
     public static final String DEPLOYMENT_COMPLETED = "dev.sluice.deployment.completed";
     public static final String STEP_FAILED = "dev.sluice.step.failed";

@@ -72,6 +72,10 @@ public final class Payloads {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    /** route's tick, passed on to deploy for its drift check; deploy decides by its own interval whether one is due. */
+    public record DriftCheck(java.time.Instant tick) {
+    }
+
     public record DeploymentCheck(UUID runId, int attempt, String releaseId) {
     }
 

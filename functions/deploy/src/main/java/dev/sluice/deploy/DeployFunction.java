@@ -31,6 +31,12 @@ public class DeployFunction {
         return ingress.handle(DeploymentHandler.FUNCTION, event);
     }
 
+    @Funq("deploy-drift-check")
+    @CloudEventMapping(trigger = EventTypes.DRIFT_CHECK)
+    public CloudEvent<JsonNode> driftCheck(CloudEvent<byte[]> event) {
+        return ingress.handle(DeploymentHandler.FUNCTION, event);
+    }
+
     @Funq("deploy-environment-rollback")
     @CloudEventMapping(trigger = EventTypes.ENVIRONMENT_ROLLBACK)
     public CloudEvent<JsonNode> environmentRollback(CloudEvent<byte[]> event) {

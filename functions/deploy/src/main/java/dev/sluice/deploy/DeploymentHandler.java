@@ -57,9 +57,6 @@ public class DeploymentHandler implements EventHandler {
     @Inject
     DriftCheck drift;
 
-    /** The type a Knative PingSource sends (knative/ping.yaml): a tick. */
-    static final String PING = "dev.knative.sources.ping";
-
     @Override
     public String function() {
         return FUNCTION;
@@ -67,7 +64,7 @@ public class DeploymentHandler implements EventHandler {
 
     @Override
     public Set<String> types() {
-        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK, EventTypes.ENVIRONMENT_ROLLBACK, EventTypes.TICK, PING);
+        return Set.of(EventTypes.DEPLOYMENT_REQUESTED, EventTypes.DEPLOYMENT_CHECK, EventTypes.ENVIRONMENT_ROLLBACK, EventTypes.DRIFT_CHECK);
     }
 
     @Override
@@ -76,7 +73,7 @@ public class DeploymentHandler implements EventHandler {
         return switch (event.getType()) {
             case EventTypes.DEPLOYMENT_CHECK -> check(event);
             case EventTypes.ENVIRONMENT_ROLLBACK -> rollback(event);
-            case EventTypes.TICK, PING -> {
+            case EventTypes.DRIFT_CHECK -> {
                 drift.onTick(java.time.Instant.now());
                 yield List.of();
             }

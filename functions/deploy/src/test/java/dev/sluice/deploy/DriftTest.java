@@ -31,8 +31,8 @@ import dev.sluice.testing.PostgresTestResource;
 import dev.sluice.testing.TestRepository;
 
 /**
- * Drift against fabric8's mock server: the test changes applied objects behind Sluice's back and posts ticks, as the
- * PingSource would. The mock keeps no managedFields, so every field the release set is compared ({@link ObjectDriftTest}
+ * Drift against fabric8's mock server: the test changes applied objects behind Sluice's back and posts route's drift checks, as
+ * route does on each tick. The mock keeps no managedFields, so every field the release set is compared ({@link ObjectDriftTest}
  * covers managedFields).
  */
 @QuarkusTest
@@ -182,8 +182,9 @@ class DriftTest {
         return releaseId;
     }
 
-    /** A tick as the PingSource sends it: unsigned, no data worth reading; deploy replies nothing. */
+    /** route's tick passed on to deploy (signed, as route's outbox sends it); deploy replies nothing. */
     private static void tick() {
-        Events.postBinary("/", EventTypes.TICK, UUID.randomUUID().toString(), "/sluice/test/ping", null, "{}").then().statusCode(204);
+        Events.postSigned("/", EventTypes.DRIFT_CHECK, UUID.randomUUID().toString(), "/sluice/route", null,
+                "{\"tick\":\"" + java.time.Instant.now() + "\"}").then().statusCode(204);
     }
 }

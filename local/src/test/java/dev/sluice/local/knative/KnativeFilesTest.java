@@ -73,13 +73,10 @@ class KnativeFilesTest {
         Map<String, String> typeToTarget = new HashMap<>();
         for (Trigger t : topology.triggers()) {
             assertThat(t.filter()).as(t.name()).containsKey("type");
-            if (!Set.of("deploy-tick", "deploy-ping").contains(t.name())) { // the ticks go to deploy as well (drift)
-                typeToTarget.put(t.filter().get("type"), topology.route(t).target());
-            }
+            assertThat(typeToTarget.put(t.filter().get("type"), topology.route(t).target())).as("one function per type: " + t.name())
+                    .isNull();
         }
-        assertThat(topology.triggers()).hasSize(22);
-        assertThat(topology.triggers()).filteredOn(t -> topology.route(t).target().equals("/fn/deploy"))
-                .extracting(t -> t.filter().get("type")).contains(EventTypes.TICK, "dev.knative.sources.ping");
+        assertThat(topology.triggers()).hasSize(21);
         Set<String> toRoute = Set.of(EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
                 EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
                 EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT,
@@ -91,6 +88,7 @@ class KnativeFilesTest {
                 .containsEntry(EventTypes.VALIDATION_REQUESTED, "/fn/validate")
                 .containsEntry(EventTypes.DEPLOYMENT_REQUESTED, "/fn/deploy")
                 .containsEntry(EventTypes.DEPLOYMENT_CHECK, "/fn/deploy")
+                .containsEntry(EventTypes.DRIFT_CHECK, "/fn/deploy")
                 .containsEntry(EventTypes.ENVIRONMENT_ROLLBACK, "/fn/deploy");
         for (Trigger t : topology.triggers()) {
             assertThat(topology.route(t).deadLetterTarget()).as(t.name()).isEqualTo("/dead-letter");
@@ -104,7 +102,7 @@ class KnativeFilesTest {
 
         var ping = CloudEventBuilder.v1().withId("2").withType("dev.knative.sources.ping")
                 .withSource(java.net.URI.create("/apis/v1/namespaces/sluice/pingsources/sluice-tick")).build();
-        assertThat(topology.routes(ping)).extracting(r -> r.trigger().name()).containsExactlyInAnyOrder("route-ping", "deploy-ping");
+        assertThat(topology.routes(ping)).extracting(r -> r.trigger().name()).containsExactly("route-ping");
         var otherPing = CloudEventBuilder.v1(ping).withSource(java.net.URI.create("/apis/v1/namespaces/sluice/pingsources/other")).build();
         assertThat(topology.routes(otherPing)).isEmpty();
     }

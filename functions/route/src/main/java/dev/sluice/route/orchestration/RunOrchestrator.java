@@ -318,7 +318,7 @@ public class RunOrchestrator {
 
     // ---- ticks -------------------------------------------------------------------------------
 
-    /** Retries that are due, stages that timed out, queues that can move, canaries to step. */
+    /** Retries that are due, stages that timed out, queues that can move, canaries to step, and deploy's drift check. */
     public List<CloudEvent> onTick(Cause cause) {
         List<CloudEvent> out = new ArrayList<>();
         Instant now = Instant.now();
@@ -337,6 +337,9 @@ public class RunOrchestrator {
         for (Object[] queue : waiting) {
             out.addAll(startNext((String) queue[0], (String) queue[1], cause));
         }
+        // deploy compares the environments with their releases at its own pace; the tick reaches it only through route
+        // (one function per event type: the functions can share one process, and Funqy routes by type)
+        out.add(EventCodec.event(EventTypes.DRIFT_CHECK, FUNCTION, null, new Payloads.DriftCheck(now)));
         return out;
     }
 
