@@ -68,8 +68,9 @@ public class LocalPipeline implements QuarkusApplication {
         String base = "http://127.0.0.1:" + config.getValue("quarkus.http.port", Integer.class);
         long startedMs = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
         String dataDir = config.getValue(DATA_DIR, String.class);
-        System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs (Authorization: Bearer %s, kept in %s), data %s%n",
-                startedMs, base, base, config.getValue(ADMIN_TOKEN, String.class), Path.of(dataDir).resolve(AdminToken.FILE), dataDir);
+        System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs (Authorization: Bearer %s, kept in %s), "
+                + "dashboard %s/ (sign in with the same token), data %s%n",
+                startedMs, base, base, config.getValue(ADMIN_TOKEN, String.class), Path.of(dataDir).resolve(AdminToken.FILE), base, dataDir);
         Quarkus.waitForExit();
         return 0;
     }
