@@ -110,6 +110,7 @@ class DashboardBrowserTest {
         String env = "dash-" + UUID.randomUUID().toString().substring(0, 8);
         String settings = SETTINGS_PROD.replace("production", env);
         UUID first = pushed(repo, "refs/heads/main");
+        List<Long> shown = new ArrayList<>();
 
         // sign in with the admin token; the login form sends the browser back to the page it asked for
         browser.get(url("/"));
@@ -135,9 +136,9 @@ class DashboardBrowserTest {
         markPage();
         saveReports(first);
         analysis(first, 1, "NEEDS_REVIEW", settings).then().statusCode(200);
-        wait(LIVE).until(d -> "VALIDATING".equals(shownState()));
+        shown.add(shownWithin("VALIDATING"));
         validation(first, 1, true, "1 warning").then().statusCode(204);
-        wait(LIVE).until(d -> "AWAITING_APPROVAL".equals(shownState()));
+        shown.add(shownWithin("AWAITING_APPROVAL"));
         assertNotReloaded();
         // the validation finding with its file, line and rule; the analysis' secret without its value
         String body = browser.findElement(By.id("run-body")).getText();
@@ -159,7 +160,7 @@ class DashboardBrowserTest {
 
         saveDeployment(first, env);
         deployment(first, 1, "VERIFIED").then().statusCode(200);
-        wait(LIVE).until(d -> "SUCCEEDED".equals(shownState()));
+        shown.add(shownWithin("SUCCEEDED"));
         assertThat(browser.findElements(By.cssSelector(".diff")).stream().map(e -> e.getText()).toList()).anySatisfy(diff -> assertThat(diff).contains("- /spec/template/spec/containers/0/image: ghcr.io/acme/shop:1.4")
                 .contains("+ /spec/template/spec/containers/0/image: ghcr.io/acme/shop:1.5"));
         shot("run");
@@ -185,6 +186,7 @@ class DashboardBrowserTest {
             }
         }
         assertThat(errors).as("errors in the browser's console").isEmpty();
+        System.out.println("dashboard: a run's page showed each new state " + shown + " ms after its transition committed");
     }
 
     /** A push of acme/shop; the new run's id. */
@@ -205,6 +207,13 @@ class DashboardBrowserTest {
     /** The page's stream is open (the "live" mark turns on when the browser's EventSource opens). */
     private static void awaitLive() {
         wait(Duration.ofSeconds(10)).until(ExpectedConditions.attributeContains(By.id("live"), "class", "on"));
+    }
+
+    /** Waits (at most {@link #LIVE}) for the run's page to show the state; how long that took, in ms. */
+    private static long shownWithin(String state) {
+        long start = System.nanoTime();
+        wait(LIVE).until(d -> state.equals(shownState()));
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     private static String shownState() {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
+import dev.sluice.events.EventTypes;
+import dev.sluice.settings.Projects;
 import dev.sluice.testing.PostgresTestResource;
 
 /**
@@ -124,6 +126,25 @@ class DashboardTest {
         signedIn().header("HX-Request", "true").contentType("application/x-www-form-urlencoded").formParam("project", "none")
                 .post("/ui/environments/nowhere/rollback").then().statusCode(404);
         signedIn().accept("text/event-stream").get("/ui/runs/not-a-uuid/events").then().statusCode(400);
+    }
+
+    @Test
+    void anEnvironmentsReleasesAreShownAndRolledBackFromThePage() {
+        String repo = "https://git.example/dash/" + UUID.randomUUID() + ".git";
+        String env = "dash-env-" + UUID.randomUUID().toString().substring(0, 8);
+        String project = Projects.ofRepository(repo);
+        String first = sha();
+        EnvironmentsApiTest.ledger(repo, env, 1, first, "VERIFIED", null, 0, 100);
+        EnvironmentsApiTest.ledger(repo, env, 2, sha(), "VERIFIED", null, 0, 100);
+        signedIn().get("/ui/environments").then().statusCode(200).body(containsString("/ui/environments/" + env + "?project="));
+        signedIn().queryParam("project", project).get("/ui/environments/" + env).then().statusCode(200)
+                .body(containsString(first.substring(0, 12))).body(containsString("Restore"));
+        signedIn().contentType("application/x-www-form-urlencoded").formParam("project", project)
+                .post("/ui/environments/" + env + "/rollback").then().statusCode(401);
+        signedIn().header("HX-Request", "true").contentType("application/x-www-form-urlencoded").formParam("project", project)
+                .post("/ui/environments/" + env + "/rollback").then().statusCode(202).body(containsString("rollback requested"));
+        assertThat(outbox(EventTypes.ENVIRONMENT_ROLLBACK)).anySatisfy(o -> assertThat(o.event).contains("\"environment\":\"" + env + "\"")
+                .contains("\"releaseId\":\"" + env + "-1\""));
     }
 
     @Test

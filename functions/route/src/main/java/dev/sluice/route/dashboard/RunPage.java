@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.sluice.events.EventCodec;
 import dev.sluice.report.StageReport;
 import dev.sluice.route.api.RunView;
@@ -19,6 +20,9 @@ import dev.sluice.route.api.RunView;
  * What a run's page shows: the run with its transitions, and the parts of its stage reports (as analyze, validate and
  * deploy stored them) a person reads. Secret findings carry no value; Secret fields in the plan are fingerprints.
  */
+@RegisterForReflection(targets = { RunPage.Analysis.class, RunPage.Totals.class, RunPage.Factor.class, RunPage.LineCount.class,
+        RunPage.Graph.class, RunPage.Secret.class, RunPage.Validation.class, RunPage.Finding.class, RunPage.Deployment.class,
+        RunPage.PlannedObject.class, RunPage.Change.class, RunPage.ObjectRef.class, RunPage.Revision.class, RunPage.Step.class })
 record RunPage(RunView run, Analysis analysis, Validation validation, Deployment deployment) {
 
     static RunPage of(RunView run) {
