@@ -156,6 +156,8 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("button.approve")).click();
         wait(Duration.ofSeconds(10)).until(d -> "DEPLOYING".equals(shownState()));
         assertThat(RouteTestSupport.state(first)).isEqualTo(RunState.DEPLOYING);
+        // the run's environment links to that project's environment page
+        assertThat(browser.findElement(By.linkText(env)).getAttribute("href")).contains("/ui/environments/" + env + "?project=");
         assertThat(browser.findElement(By.id("flash")).getText()).contains("approved");
 
         saveDeployment(first, env);

@@ -136,7 +136,8 @@ class DashboardTest {
         String first = sha();
         EnvironmentsApiTest.ledger(repo, env, 1, first, "VERIFIED", null, 0, 100);
         EnvironmentsApiTest.ledger(repo, env, 2, sha(), "VERIFIED", null, 0, 100);
-        signedIn().get("/ui/environments").then().statusCode(200).body(containsString("/ui/environments/" + env + "?project="));
+        signedIn().get("/ui/environments").then().statusCode(200)
+                .body(containsString("/ui/environments/" + env + "?project=" + java.net.URLEncoder.encode(project, java.nio.charset.StandardCharsets.UTF_8)));
         signedIn().queryParam("project", project).get("/ui/environments/" + env).then().statusCode(200)
                 .body(containsString(first.substring(0, 12))).body(containsString("Restore"));
         signedIn().contentType("application/x-www-form-urlencoded").formParam("project", project)

@@ -2,6 +2,8 @@ package dev.sluice.route.dashboard;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,6 +57,12 @@ final class Formats {
     @TemplateExtension
     static String shortSha(String sha) {
         return sha == null ? "" : sha.substring(0, Math.min(12, sha.length()));
+    }
+
+    /** A value for a link's query string. */
+    @TemplateExtension
+    static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     /** The colour group of a run state (or a release outcome, a health reading, a severity), for the CSS. */
