@@ -103,8 +103,9 @@ public class LocalPipeline implements QuarkusApplication {
                     startedMs, base, config.getOptionalValue("sluice.local.function-urls", String.class).orElse("(none)"),
                     Path.of(dataDir).resolve(FUNCTIONS_JDBC_FILE), dataDir);
         } else {
-            System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs (Authorization: Bearer %s, kept in %s), data %s%n",
-                    startedMs, base, base, config.getValue(ADMIN_TOKEN, String.class), Path.of(dataDir).resolve(AdminToken.FILE), dataDir);
+            System.out.printf("Sluice local ready in %d ms: broker ingress %s/broker, API %s/runs (Authorization: Bearer %s, kept in %s), "
+                    + "dashboard %s/ (sign in with the same token), data %s%n",
+                    startedMs, base, base, config.getValue(ADMIN_TOKEN, String.class), Path.of(dataDir).resolve(AdminToken.FILE), base, dataDir);
         }
         Quarkus.waitForExit();
         return 0;

@@ -14,7 +14,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * each traffic step with its health reading, what was pruned (and what could not be, with why), the outcome. Stored when a release starts and
  * again when it ends; the latest is served.
  */
-@RegisterForReflection(targets = { DeploymentReport.class, ReleasePlan.class, ReleasePlan.PlannedObject.class,
+@RegisterForReflection(targets = { DeploymentReport.class, ReleasePlan.class, ReleasePlan.PlannedObject.class, ReleasePlan.FieldChange.class,
         ReleasePlan.ObjectRef.class, ReleasePlan.Counts.class, SkippedDocument.class, RolloutSettings.class,
         ServiceRevision.class, TrafficStep.class, Pruning.Pruned.class, AnalysisSettings.class, AnalysisSettings.Metric.class,
         CanaryAnalysis.State.class, CanaryAnalysis.Check.class, CanaryAnalysis.Reading.class })

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What a release changes in its environment, compared with the environment's last verified release: each
@@ -22,7 +23,15 @@ public record ReleasePlan(String previousReleaseId, Counts counts, List<PlannedO
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PlannedObject(int order, String apiVersion, String kind, String namespace, String name, String file,
-            Integer line, Action action, List<String> changedPaths) {
+            Integer line, Action action, List<String> changedPaths, List<FieldChange> changes) {
+    }
+
+    /**
+     * One changed field of an object: its JSON Pointer, the patch operation (add, remove, replace) and its value before
+     * and after (absent where the field was added or removed); Secret values are fingerprints on both sides.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FieldChange(String path, String op, JsonNode before, JsonNode after) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -47,21 +56,23 @@ public record ReleasePlan(String previousReleaseId, Counts counts, List<PlannedO
             RenderedObject old = before.remove(o.key());
             Action action;
             List<String> paths = null;
+            List<FieldChange> changes = null;
             if (old == null) {
                 action = Action.CREATE;
                 create++;
             } else {
-                paths = ObjectDiff.changedPaths(old, o);
-                action = paths.isEmpty() ? Action.UNCHANGED : Action.CHANGE;
-                if (paths.isEmpty()) {
+                changes = ObjectDiff.changes(old, o);
+                action = changes.isEmpty() ? Action.UNCHANGED : Action.CHANGE;
+                if (changes.isEmpty()) {
                     unchanged++;
-                    paths = null;
+                    changes = null;
                 } else {
                     change++;
+                    paths = changes.stream().map(FieldChange::path).distinct().toList();
                 }
             }
             planned.add(new PlannedObject(planned.size() + 1, o.apiVersion(), o.kind(), o.namespace(), o.name(), o.file(),
-                    o.line(), action, paths));
+                    o.line(), action, paths, changes));
         }
         List<ObjectRef> prune = before.values().stream()
                 .map(o -> new ObjectRef(o.apiVersion(), o.kind(), o.namespace(), o.name())).toList();

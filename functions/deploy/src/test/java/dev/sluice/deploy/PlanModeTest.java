@@ -333,6 +333,13 @@ class PlanModeTest {
                     assertThat(o.path("action").asText()).isEqualTo("CHANGE");
                     assertThat(o.path("changedPaths")).extracting(JsonNode::asText)
                             .containsExactly("/spec/template/spec/containers/0/image");
+                    // each changed field with its value before and after, as kubectl diff shows it
+                    assertThat(o.path("changes")).hasSize(1);
+                    JsonNode change = o.path("changes").get(0);
+                    assertThat(change.path("path").asText()).isEqualTo("/spec/template/spec/containers/0/image");
+                    assertThat(change.path("op").asText()).isEqualTo("replace");
+                    assertThat(change.path("before").asText()).isEqualTo("ghcr.io/acme/worker:1.0");
+                    assertThat(change.path("after").asText()).isEqualTo("ghcr.io/acme/worker:1.1");
                 } else {
                     assertThat(o.path("action").asText()).as(o.toString()).isEqualTo("UNCHANGED");
                     assertThat(o.has("changedPaths")).isFalse();
@@ -422,6 +429,10 @@ class PlanModeTest {
             JsonNode planned = report(runId).path("objects").get(0);
             assertThat(planned.path("action").asText()).isEqualTo("CHANGE");
             assertThat(planned.path("changedPaths")).extracting(JsonNode::asText).containsExactly("/stringData/password");
+            // the value before and after is shown as its fingerprint, two different ones
+            JsonNode change = planned.path("changes").get(0);
+            assertThat(change.path("before").asText()).startsWith("hmac-sha256:");
+            assertThat(change.path("after").asText()).startsWith("hmac-sha256:").isNotEqualTo(change.path("before").asText());
         }
     }
 

@@ -294,7 +294,7 @@ class EnvironmentsApiTest {
         ledger(APP, env, number, sha, outcome, restores, step, traffic);
     }
 
-    private static void ledger(String repo, String env, int number, String sha, String outcome, String restores, int step,
+    static void ledger(String repo, String env, int number, String sha, String outcome, String restores, int step,
             int traffic) {
         Instant now = Instant.now().plusSeconds(number);
         QuarkusTransaction.requiringNew().run(() -> Run.getEntityManager().createNativeQuery("""

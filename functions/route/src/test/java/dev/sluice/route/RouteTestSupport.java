@@ -65,10 +65,15 @@ final class RouteTestSupport {
     }
 
     static Response push(String repo, String ref, String after) {
+        return push(repo, "r", ref, after);
+    }
+
+    /** A push of a repository the forge calls {@code name}. */
+    static Response push(String repo, String name, String ref, String after) {
         return given().contentType("application/json")
                 .header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
                 .header("ce-type", EventTypes.PUSH).header("ce-source", "/test")
-                .body("{\"repository\":{\"url\":\"" + repo + "\",\"name\":\"r\"},\"ref\":\"" + ref + "\",\"before\":\""
+                .body("{\"repository\":{\"url\":\"" + repo + "\",\"name\":\"" + name + "\"},\"ref\":\"" + ref + "\",\"before\":\""
                         + "0".repeat(40) + "\",\"after\":\"" + after + "\",\"commits\":[],\"pusher\":\"ann\"}")
                 .post("/");
     }

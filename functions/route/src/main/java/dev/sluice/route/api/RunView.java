@@ -18,7 +18,7 @@ import dev.sluice.run.RunTransition;
 /** How the API shows a run. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, String repository, String repositoryName, String ref, String branch, String tag,
-        String before, String sha, String pusher, String state, String reason, boolean finished, String environment,
+        String before, String sha, String pusher, String state, String reason, boolean finished, String project, String environment,
         String namespace, String strategy, String decision, Integer riskScore, String releaseId, int attempt,
         Instant retryAt, UUID retryOf, Instant createdAt, Instant updatedAt, List<TransitionView> transitions, List<EventView> events,
         Map<String, JsonNode> stages) {
@@ -31,7 +31,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
 
     public static RunView summary(Run r) {
         return new RunView(r.id, r.repositoryUrl, r.repositoryName, r.ref, r.branch, r.tag, r.beforeSha, r.afterSha, r.pusher,
-                r.state.name(), r.stateReason, r.state.isFinal(), r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
+                r.state.name(), r.stateReason, r.state.isFinal(), r.project, r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
                 r.releaseId, r.attempt, r.retryAt, r.retryOf, r.createdAt, r.updatedAt, null, null, null);
     }
 
@@ -47,7 +47,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
         put(stages, "validation", r.validationSummary);
         put(stages, "deployment", r.deploymentSummary);
         return new RunView(r.id, r.repositoryUrl, r.repositoryName, r.ref, r.branch, r.tag, r.beforeSha, r.afterSha, r.pusher,
-                r.state.name(), r.stateReason, r.state.isFinal(), r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
+                r.state.name(), r.stateReason, r.state.isFinal(), r.project, r.environment, r.namespace, r.strategy, r.decision, r.riskScore,
                 r.releaseId, r.attempt, r.retryAt, r.retryOf, r.createdAt, r.updatedAt, transitions, events, stages);
     }
 

@@ -14,7 +14,9 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import dev.sluice.route.dashboard.DashboardLogin;
 import dev.sluice.delivery.ErrorBody;
 
 /** Every refusal of the API's security is JSON naming the problem: 401 for a missing or refused token, 403 for a missing role. */
@@ -25,7 +27,10 @@ public class ApiSecurityErrors {
     SecurityIdentity identity;
 
     @ServerExceptionMapper(UnauthorizedException.class)
-    public Response unauthorized(UnauthorizedException e, HttpHeaders headers) {
+    public Response unauthorized(UnauthorizedException e, HttpHeaders headers, HttpServerRequest request) {
+        if (DashboardLogin.isDashboard(request.path())) {
+            return DashboardLogin.toLogin(request);
+        }
         if (AdminTokenMechanism.bearer(headers.getHeaderString(HttpHeaders.AUTHORIZATION)) != null) {
             return refused(null);
         }
@@ -34,8 +39,11 @@ public class ApiSecurityErrors {
     }
 
     @ServerExceptionMapper(AuthenticationFailedException.class)
-    public Response authenticationFailed(AuthenticationFailedException e) {
+    public Response authenticationFailed(AuthenticationFailedException e, HttpServerRequest request) {
         LOG.debugf(e, "bearer token refused");
+        if (DashboardLogin.isDashboard(request.path()) && HttpMethod.GET.equals(request.method())) {
+            return DashboardLogin.toLogin(request);
+        }
         return refused(e.getMessage());
     }
 
