@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import dev.sluice.delivery.OutboxEvent;
+import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
@@ -129,6 +132,21 @@ final class RouteTestSupport {
 
     static List<OutboxEvent> outbox(String type) {
         return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent> list("eventType = ?1 order by id", type));
+    }
+
+    /** A forge's real payload with another commit as the pushed one (after, GitLab's checkout_sha, Bitbucket's new hash). */
+    static byte[] withAfter(String fixture, String after) throws java.io.IOException {
+        ObjectNode json = (ObjectNode) EventCodec.json().readTree(Files.readAllBytes(fixture(fixture)));
+        if (json.has("after")) {
+            json.put("after", after);
+        }
+        if (json.has("checkout_sha")) {
+            json.put("checkout_sha", after);
+        }
+        if (json.path("push").has("changes")) {
+            ((ObjectNode) json.path("push").path("changes").get(0).path("new").path("target")).put("hash", after);
+        }
+        return EventCodec.json().writeValueAsBytes(json);
     }
 
     /** The repository's fixtures/ folder, found from the module directory up. */
