@@ -25,6 +25,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
+import dev.sluice.events.TraceContext;
 
 /**
  * Receives a CloudEvent over HTTP and gives it to the handler of its type, exactly once per
@@ -50,6 +51,9 @@ public class EventDispatcher {
 
     @Inject
     EventProof proof;
+
+    @Inject
+    TraceContext tracing;
 
     public Response dispatch(String function, Map<String, String> headers, byte[] body) {
         CloudEvent event;
@@ -79,7 +83,8 @@ public class EventDispatcher {
         }
         for (int attempt = 1;; attempt++) {
             try {
-                Handled handled = QuarkusTransaction.requiringNew().call(() -> handleOnce(handler, event));
+                Handled handled = tracing.around(handler.function(), event,
+                        () -> QuarkusTransaction.requiringNew().call(() -> handleOnce(handler, event)));
                 if (handled.outboxed()) {
                     relay.wake();
                 }
