@@ -102,14 +102,18 @@ public class TraceContext {
         }
     }
 
-    /** The run a Sluice event names ({@code subject} on every dev.sluice.* event), if it is a run id. */
+    /** The run a Sluice event names: its {@code subject} (set on every dev.sluice.* event Sluice makes), else {@code data.runId}. */
     private static String runId(CloudEvent event) {
-        String subject = event.getSubject();
-        if (subject == null) {
-            return null;
+        String named = event.getSubject();
+        if (named == null && event.getType().startsWith("dev.sluice.") && !EventTypes.PUSH.equals(event.getType())) {
+            try {
+                named = EventCodec.dataTree(event).path("runId").asText(null);
+            } catch (RuntimeException e) {
+                return null; // the handler says what is wrong with the data
+            }
         }
         try {
-            return UUID.fromString(subject).toString();
+            return named == null ? null : UUID.fromString(named).toString();
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -5,8 +5,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.*;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -60,5 +66,45 @@ class TraceContextTest {
                 .header("ce-" + EventProof.EXTENSION, proof).header("ce-traceparent", PARENT).body(data).post("/")
                 .then().statusCode(200).header("ce-type", EventTypes.VALIDATION_REQUESTED).header("ce-traceparent", startsWith("00-" + TRACE));
         assertThat(state(run)).isEqualTo(dev.sluice.run.RunState.VALIDATING);
+    }
+
+    @Test
+    void theLinesLoggedWhileAnEventIsHandledCarryItsRunAndEventIdsInTheMdc() {
+        List<ExtLogRecord> lines = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext) {
+                    ext.copyMdc(); // the MDC of the thread that logged, kept with the record
+                    lines.add(ext);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger progress = Logger.getLogger("sluice.run");
+        progress.addHandler(capture);
+        try {
+            UUID run = startRun("/repos/" + UUID.randomUUID(), "refs/heads/main");
+            String id = UUID.randomUUID().toString();
+            Events.postSigned("/", EventTypes.ANALYSIS_COMPLETED, id, "/sluice/analyze", null, "{\"runId\":\"" + run
+                    + "\",\"attempt\":1,\"decision\":\"REJECT\",\"riskScore\":90,\"confidence\":0.9,\"factors\":[],\"settings\":"
+                    + SETTINGS_PROD + "}").then().statusCode(200);
+            // the progress line of ANALYZING -> REJECTED, logged as the handling transaction commits
+            assertThat(lines).filteredOn(r -> r.getMessage().contains(run.toString().substring(0, 8)) && r.getMessage().contains("REJECTED"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.getMdc("eventId")).isEqualTo(id);
+                        assertThat(r.getMdc("eventType")).isEqualTo(EventTypes.ANALYSIS_COMPLETED);
+                        assertThat(r.getMdc("runId")).isEqualTo(run.toString());
+                    });
+        } finally {
+            progress.removeHandler(capture);
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -108,9 +109,11 @@ public class ForgeReporter {
             forge = known.forge();
         } else {
             try {
-                String name = QuarkusTransaction.requiringNew().call(() -> Run.getEntityManager()
+                // a run no forge sent has a null forge: a list, since a stream cannot hold the null
+                List<String> rows = QuarkusTransaction.requiringNew().call(() -> Run.getEntityManager()
                         .createQuery("select r.forge from Run r where r.id = :id", String.class).setParameter("id", t.runId())
-                        .getResultStream().findFirst().orElse(null));
+                        .getResultList());
+                String name = rows.isEmpty() ? null : rows.get(0);
                 forge = name == null ? Optional.empty() : ForgeStatus.byId(name);
             } catch (RuntimeException e) {
                 LOG.warnf("run %s: %s not reported to its forge, the run cannot be read: %s", t.runId(), t.to(),
