@@ -8,6 +8,9 @@ import java.security.PrivateKey;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -147,6 +150,24 @@ final class RouteTestSupport {
             ((ObjectNode) json.path("push").path("changes").get(0).path("new").path("target")).put("hash", after);
         }
         return EventCodec.json().writeValueAsBytes(json);
+    }
+
+    /** A logging handler that gives every record to {@code sink}: add it to a logger to see what a test makes it log. */
+    static Handler capture(Consumer<LogRecord> sink) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** The repository's fixtures/ folder, found from the module directory up. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.jboss.logmanager.ExtLogRecord;
@@ -71,23 +70,12 @@ class TraceContextTest {
     @Test
     void theLinesLoggedWhileAnEventIsHandledCarryItsRunAndEventIdsInTheMdc() {
         List<ExtLogRecord> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record instanceof ExtLogRecord ext) {
-                    ext.copyMdc(); // the MDC of the thread that logged, kept with the record
-                    lines.add(ext);
-                }
+        Handler capture = capture(record -> {
+            if (record instanceof ExtLogRecord ext) {
+                ext.copyMdc(); // the MDC of the thread that logged, kept with the record
+                lines.add(ext);
             }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        });
         Logger progress = Logger.getLogger("sluice.run");
         progress.addHandler(capture);
         try {
