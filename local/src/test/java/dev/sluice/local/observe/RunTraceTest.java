@@ -105,8 +105,14 @@ class RunTraceTest {
             assertThat(outboxed).singleElement().satisfies(o -> assertThat(o.event).contains("\"traceparent\":\"00-" + traceId)
                     .contains("\"tracestate\":\"sluice=test\""));
         }
-        // and the local pipeline's /q/metrics saw it end
-        assertThat(Metrics.count(Metrics.scrape(), "sluice_runs_finished_total", "state", "SUCCEEDED")).isGreaterThanOrEqualTo(1);
+        // and the local pipeline's /q/metrics, one scrape for all four functions, saw the run through its stages
+        String metrics = Eventually.await("the run's end is counted", WAIT, Metrics::scrape,
+                m -> Metrics.count(m, "sluice_runs_finished_total", "state", "SUCCEEDED") >= 1);
+        assertThat(Metrics.count(metrics, "sluice_analysis_duration_seconds_count", "decision", "APPROVE")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.value(metrics, "sluice_analysis_duration_seconds_sum", "decision", "APPROVE")).isPositive();
+        assertThat(Metrics.count(metrics, "sluice_validation_duration_seconds_count", "passed", "true")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.count(metrics, "sluice_run_stage_duration_seconds_count", "stage", "deploying")).isGreaterThanOrEqualTo(1);
+        assertThat(Metrics.count(metrics, "sluice_runs_started_total")).isGreaterThanOrEqualTo(1);
     }
 
     private static Set<String> functions(List<SpanData> spans) {
