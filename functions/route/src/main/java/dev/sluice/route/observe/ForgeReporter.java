@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -134,38 +135,44 @@ public class ForgeReporter {
     }
 
     private void send(String target, HttpRequest req, RunTransitioned t, int attempt) {
-        sender.execute(() -> {
-            if (t != null && overtaken(t)) {
-                count(target, "overtaken");
+        try {
+            sender.execute(() -> deliver(target, req, t, attempt));
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("%s report not sent: shutting down", target);
+        }
+    }
+
+    private void deliver(String target, HttpRequest req, RunTransitioned t, int attempt) {
+        if (t != null && overtaken(t)) {
+            count(target, "overtaken");
+            return;
+        }
+        String failure;
+        boolean retryable;
+        try {
+            HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() / 100 == 2) {
+                count(target, "sent");
                 return;
             }
-            String failure;
-            boolean retryable;
-            try {
-                HttpResponse<String> resp = client.send(req, HttpResponse.BodyHandlers.ofString());
-                if (resp.statusCode() / 100 == 2) {
-                    count(target, "sent");
-                    return;
-                }
-                failure = "HTTP " + resp.statusCode() + ": " + abbreviate(resp.body());
-                retryable = resp.statusCode() >= 500 || resp.statusCode() == 429;
-            } catch (IOException e) {
-                failure = e.toString();
-                retryable = true;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (retryable && attempt < config.attempts()) {
-                long delay = config.backoff().toMillis() << Math.min(attempt - 1, 10);
-                LOG.debugf("%s report for %s, try %d: %s; again in %d ms", target, req.uri().getHost(), attempt, failure, delay);
-                sender.schedule(() -> send(target, req, t, attempt + 1), delay, TimeUnit.MILLISECONDS);
-                return;
-            }
-            count(target, "failed");
-            LOG.warnf("%s report (%s) not accepted after %d %s: %s", target, t == null ? "notification" : "run " + t.runId() + " " + t.to(),
-                    attempt, attempt == 1 ? "try" : "tries", failure);
-        });
+            failure = "HTTP " + resp.statusCode() + ": " + abbreviate(resp.body());
+            retryable = resp.statusCode() >= 500 || resp.statusCode() == 429;
+        } catch (IOException e) {
+            failure = e.toString();
+            retryable = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (retryable && attempt < config.attempts()) {
+            long delay = config.backoff().toMillis() << Math.min(attempt - 1, 10);
+            LOG.debugf("%s report for %s, try %d: %s; again in %d ms", target, req.uri().getHost(), attempt, failure, delay);
+            sender.schedule(() -> deliver(target, req, t, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        count(target, "failed");
+        LOG.warnf("%s report (%s) not accepted after %d %s: %s", target, t == null ? "notification" : "run " + t.runId() + " " + t.to(),
+                attempt, attempt == 1 ? "try" : "tries", failure);
     }
 
     private void count(String target, String outcome) {
