@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import dev.sluice.events.EventCodec;
 import dev.sluice.route.orchestration.CircuitBreaker;
@@ -28,6 +29,8 @@ import dev.sluice.route.orchestration.CircuitBreaker;
  * numbers held in memory, so it is cheap and answers even while PostgreSQL is away (the numbers then keep their last
  * values and {@code sluice_metrics_refreshed_timestamp_seconds} stops moving).
  */
+// made at start, so every series is in the first scrape (0 until something happens)
+@Startup
 @ApplicationScoped
 public class EnvironmentGauges {
     private static final Logger LOG = Logger.getLogger(EnvironmentGauges.class);

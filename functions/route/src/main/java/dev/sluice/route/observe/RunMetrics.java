@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import dev.sluice.events.EventCodec;
 import dev.sluice.run.RunState;
 import dev.sluice.run.RunTransition;
@@ -26,6 +27,8 @@ import dev.sluice.run.RunTransitioned;
  * final state, the time a run spent in each stage it left, and the time from its push to its final state. Labels are the
  * state or stage only: no run ids, shas or repositories.
  */
+// made at start, so every series is in the first scrape (0 until something happens)
+@Startup
 @ApplicationScoped
 public class RunMetrics {
     private static final Logger LOG = Logger.getLogger(RunMetrics.class);
