@@ -24,6 +24,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
+import dev.sluice.events.TraceContext;
 
 /**
  * Gives a CloudEvent (received by a function's {@code @Funq} method through {@link FunqyIngress}) to the handler of
@@ -49,6 +50,9 @@ public class EventDispatcher {
 
     @Inject
     EventProof proof;
+
+    @Inject
+    TraceContext tracing;
 
     /** What handling an event came to: the reply to send (null: none, a 204), or the error to answer instead. */
     public record Outcome(CloudEvent reply, Response error) {
@@ -94,7 +98,8 @@ public class EventDispatcher {
         }
         for (int attempt = 1;; attempt++) {
             try {
-                Handled handled = QuarkusTransaction.requiringNew().call(() -> handleOnce(handler, event));
+                Handled handled = tracing.around(handler.function(), event,
+                        () -> QuarkusTransaction.requiringNew().call(() -> handleOnce(handler, event)));
                 if (handled.outboxed()) {
                     relay.wake();
                 }

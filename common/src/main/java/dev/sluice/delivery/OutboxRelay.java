@@ -22,6 +22,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -52,6 +53,9 @@ public class OutboxRelay {
 
     @Inject
     EventProof proof;
+
+    @Inject
+    MeterRegistry metrics;
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService waker = Executors.newSingleThreadExecutor(r -> {
@@ -120,6 +124,7 @@ public class OutboxRelay {
                 sent++;
             } else {
                 o.attempts++;
+                metrics.counter("sluice.deliveries.retried", "sender", "outbox").increment();
                 long delayMs = Math.min(60_000L, 500L << Math.min(o.attempts, 10));
                 o.nextAttemptAt = Instant.now().plusMillis(delayMs);
                 o.lastError = error.length() > 2000 ? error.substring(0, 2000) : error;

@@ -234,7 +234,7 @@ public final class EventCodec {
             if (data != null) {
                 builder.withDataContentType("application/json").withData(JSON.writeValueAsBytes(data));
             }
-            return builder.build();
+            return TraceContext.stamp(builder).build();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise event data of " + type, e);
         }

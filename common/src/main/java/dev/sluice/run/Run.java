@@ -74,6 +74,9 @@ public class Run extends PanacheEntityBase {
     @Column(name = "retry_of")
     public UUID retryOf;
 
+    /** The forge that sent the push (github, gitlab, gitea, bitbucket), told how the run goes; null: none (curl). */
+    public String forge;
+
     @Column(name = "cause_event_id")
     public String causeEventId;
     @Column(name = "created_at", nullable = false)

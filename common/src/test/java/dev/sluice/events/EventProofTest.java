@@ -43,6 +43,20 @@ class EventProofTest {
     }
 
     @Test
+    void theTraceContextIsNotCoveredSoATracingBrokerOrRelayMayAddOrRewriteIt() {
+        CloudEvent signed = EventProof.sign(event(EventTypes.ANALYSIS_COMPLETED, "/sluice/analyze", approved(1)), KEY);
+        CloudEvent traced = CloudEventBuilder.from(signed)
+                .withExtension(TraceContext.TRACEPARENT, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+                .withExtension(TraceContext.TRACESTATE, "vendor=1").build();
+        assertThat(EventProof.refusal(traced, List.of(KEY))).isEmpty();
+        // and one signed with its trace context verifies without it
+        assertThat(EventProof.refusal(CloudEventBuilder.from(EventProof.sign(traced, KEY)).withoutExtension(TraceContext.TRACEPARENT)
+                .withoutExtension(TraceContext.TRACESTATE).build(), List.of(KEY))).isEmpty();
+        assertThat(io.opentelemetry.api.trace.Span.fromContext(TraceContext.extract(traced)).getSpanContext().getTraceId())
+                .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+    }
+
+    @Test
     void changingTheAttemptTheRunTheDataOrAnyCoveredAttributeBreaksTheProof() {
         CloudEvent signed = EventProof.sign(event(EventTypes.ANALYSIS_COMPLETED, "/sluice/analyze", approved(1)), KEY);
         assertThat(EventProof.refusal(withData(signed, approved(2)), List.of(KEY))).get().asString().contains("does not match");

@@ -14,6 +14,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.delivery.EventHandler;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
@@ -53,6 +54,8 @@ public class AnalysisHandler implements EventHandler {
     TreeCache trees;
     @Inject
     FingerprintKey fingerprintKey;
+    @Inject
+    MeterRegistry metrics;
 
     @Override
     public String function() {
@@ -100,6 +103,8 @@ public class AnalysisHandler implements EventHandler {
                     risk.decision(), risk.riskScore(), risk.confidence(), risk.confidenceNotes(), risk.recommendations(),
                     settings, Measurement.VERSION, (System.nanoTime() - started) / 1_000_000);
             StageReport.save(request.runId(), StageReport.ANALYSIS, request.attempt(), report);
+            metrics.timer("sluice.analysis.duration", "decision", String.valueOf(risk.decision()))
+                    .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             return List.of(EventCodec.event(EventTypes.ANALYSIS_COMPLETED, FUNCTION, request.runId(),
                     new AnalysisCompleted(request.runId(), request.attempt(), risk.decision(), risk.riskScore(),
                             risk.confidence(), risk.topFactors(REPLY_FACTORS), settings)));

@@ -8,6 +8,11 @@ import java.security.PrivateKey;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.restassured.response.Response;
@@ -15,6 +20,7 @@ import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 import dev.sluice.delivery.OutboxEvent;
+import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventProof;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
@@ -134,6 +140,39 @@ final class RouteTestSupport {
 
     static List<OutboxEvent> outbox(String type) {
         return QuarkusTransaction.requiringNew().call(() -> OutboxEvent.<OutboxEvent> list("eventType = ?1 order by id", type));
+    }
+
+    /** A forge's real payload with another commit as the pushed one (after, GitLab's checkout_sha, Bitbucket's new hash). */
+    static byte[] withAfter(String fixture, String after) throws java.io.IOException {
+        ObjectNode json = (ObjectNode) EventCodec.json().readTree(Files.readAllBytes(fixture(fixture)));
+        if (json.has("after")) {
+            json.put("after", after);
+        }
+        if (json.has("checkout_sha")) {
+            json.put("checkout_sha", after);
+        }
+        if (json.path("push").has("changes")) {
+            ((ObjectNode) json.path("push").path("changes").get(0).path("new").path("target")).put("hash", after);
+        }
+        return EventCodec.json().writeValueAsBytes(json);
+    }
+
+    /** A logging handler that gives every record to {@code sink}: add it to a logger to see what a test makes it log. */
+    static Handler capture(Consumer<LogRecord> sink) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                sink.accept(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** The repository's fixtures/ folder, found from the module directory up. */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
@@ -50,20 +49,7 @@ class RunLifecycleTest {
     @Test
     void progressLinesComeOutInTheOrderOfTheTransitionsEvenWhenOneTransactionMakesSeveral() {
         List<String> lines = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler capture = capture(record -> lines.add(record.getMessage()));
         Logger progress = Logger.getLogger("sluice.run");
         progress.addHandler(capture);
         try {

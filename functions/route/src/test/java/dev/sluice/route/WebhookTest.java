@@ -25,12 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.run.Run;
 import dev.sluice.testing.PostgresTestResource;
@@ -51,21 +49,6 @@ class WebhookTest {
 
     private static byte[] bytes(String fixture) throws IOException {
         return Files.readAllBytes(fixture(fixture));
-    }
-
-    /** A forge's real payload with another commit as the pushed one (after, GitLab's checkout_sha, Bitbucket's new hash). */
-    private static byte[] withAfter(String fixture, String after) throws IOException {
-        ObjectNode json = (ObjectNode) EventCodec.json().readTree(bytes(fixture));
-        if (json.has("after")) {
-            json.put("after", after);
-        }
-        if (json.has("checkout_sha")) {
-            json.put("checkout_sha", after);
-        }
-        if (json.path("push").has("changes")) {
-            ((ObjectNode) json.path("push").path("changes").get(0).path("new").path("target")).put("hash", after);
-        }
-        return EventCodec.json().writeValueAsBytes(json);
     }
 
     private static io.restassured.response.Response github(byte[] body, String delivery) throws Exception {

@@ -11,6 +11,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.sluice.delivery.EventHandler;
 import dev.sluice.events.BadEventException;
 import dev.sluice.events.EventCodec;
@@ -51,6 +52,9 @@ public class ValidationHandler implements EventHandler {
 
     @Inject
     DryRunRule dryRun;
+
+    @Inject
+    MeterRegistry metrics;
 
     @Override
     public String function() {
@@ -96,11 +100,26 @@ public class ValidationHandler implements EventHandler {
         StageReport.save(request.runId(), StageReport.VALIDATION, request.attempt(), report);
         // route serves this one at GET /runs/{id}/validation?format=sarif
         StageReport.save(request.runId(), SarifReport.STAGE, request.attempt(), SarifReport.of(report, validator.catalogue()));
+        record(result, durationMs);
         LOG.infof("run %s attempt %d at %s: %s %s", request.runId(), request.attempt(), sha,
                 result.passed() ? "passed," : "failed:", result.summary());
         return List.of(EventCodec.event(EventTypes.VALIDATION_COMPLETED, FUNCTION, request.runId(),
                 new ValidationCompleted(request.runId(), request.attempt(), result.passed(), result.counts(),
                         result.summary())));
+    }
+
+    /**
+     * {@code sluice_validation_duration_seconds{passed}} and {@code sluice_validation_findings_total{rule, severity}}; a rule
+     * id outside the catalogue (none today) counts as "other", so the label stays bounded by the code.
+     */
+    private void record(ValidationResult result, long durationMs) {
+        metrics.timer("sluice.validation.duration", "passed", String.valueOf(result.passed()))
+                .record(java.time.Duration.ofMillis(durationMs));
+        var catalogue = validator.catalogue().keySet();
+        for (ManifestFinding f : result.findings()) {
+            metrics.counter("sluice.validation.findings", "rule", catalogue.contains(f.ruleId()) ? f.ruleId() : "other",
+                    "severity", String.valueOf(f.severity()).toLowerCase(java.util.Locale.ROOT)).increment();
+        }
     }
 
     /** The fields without which validation can never succeed: a redelivery would not fix them. */

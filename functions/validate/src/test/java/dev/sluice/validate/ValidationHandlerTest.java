@@ -20,6 +20,7 @@ import io.restassured.response.Response;
 import dev.sluice.events.EventCodec;
 import dev.sluice.events.EventTypes;
 import dev.sluice.report.StageReport;
+import dev.sluice.testing.Metrics;
 import dev.sluice.testing.PostgresTestResource;
 import dev.sluice.testing.TestRepository;
 
@@ -124,6 +125,7 @@ class ValidationHandlerTest {
         UUID runId = UUID.randomUUID();
         Map<String, Object> data = ValidationRequests.data(runId, repo.url(), sha);
         data.put("namespace", "default"); // the sample's own namespace
+        String before = Metrics.scrape();
 
         JsonPath body = completed(runId, data);
 
@@ -138,6 +140,14 @@ class ValidationHandlerTest {
                 "privilege-escalation");
         assertThat(report.at("/objects/0/kind").asText()).isEqualTo("Service");
         assertThat(report.at("/objects/0/name").asText()).isEqualTo("helloworld-go");
+        // /q/metrics: the validation's time, and its findings by rule and severity
+        String after = Metrics.scrape();
+        assertThat(delta(before, after, "sluice_validation_duration_seconds_count", "passed", "true")).isEqualTo(1);
+        assertThat(delta(before, after, "sluice_validation_findings_total", "rule", "image-tag", "severity", "warning")).isEqualTo(1);
+    }
+
+    private static double delta(String before, String after, String name, String... labels) {
+        return Metrics.count(after, name, labels) - Metrics.count(before, name, labels);
     }
 
     @Test

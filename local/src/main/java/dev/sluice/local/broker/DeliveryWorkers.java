@@ -19,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -58,6 +59,8 @@ public class DeliveryWorkers {
 
     @Inject
     Activator activator;
+    @Inject
+    MeterRegistry metrics;
 
     private final Object signal = new Object();
     private long wakeups;
@@ -193,6 +196,7 @@ public class DeliveryWorkers {
         if (outcome.retryable() && retriesDone < claim.spec().retry()) {
             Duration delay = claim.spec().delayBeforeRetry(retriesDone);
             store.retryLater(claim.id(), outcome.status(), outcome.describe(), delay);
+            metrics.counter("sluice.deliveries.retried", "sender", "broker").increment();
             LOG.warnf("delivery %d of %s %s to %s (trigger %s) failed, try %d of %d: %s; next in %d ms", claim.id(), event.getType(),
                     event.getId(), url, claim.trigger(), claim.attempts(), claim.spec().retry() + 1, outcome.describe(), delay.toMillis());
             return delay;

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /** Polls until a condition holds: deliveries happen on the broker's worker threads, after the ingress answered. */
-final class Eventually {
+public final class Eventually {
     private Eventually() {
     }
 
-    static <T> T await(String what, Duration limit, Supplier<T> probe, java.util.function.Predicate<T> done) {
+    public static <T> T await(String what, Duration limit, Supplier<T> probe, java.util.function.Predicate<T> done) {
         long deadline = System.nanoTime() + limit.toNanos();
         T last = probe.get();
         while (!done.test(last)) {

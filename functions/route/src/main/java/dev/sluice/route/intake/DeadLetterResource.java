@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
 import io.cloudevents.CloudEvent;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import dev.sluice.delivery.EventGate;
 import dev.sluice.delivery.ErrorBody;
@@ -60,6 +61,8 @@ public class DeadLetterResource {
     OutboxRelay relay;
     @Inject
     ForgedEvents forged;
+    @Inject
+    MeterRegistry metrics;
 
     @POST
     @Consumes("*/*")
@@ -119,6 +122,8 @@ public class DeadLetterResource {
             return true;
         });
         if (stored) {
+            // the type is a Sluice event or a push or tick (checked above): a bounded label
+            metrics.counter("sluice.deliveries.dead.lettered", "type", event.getType()).increment();
             relay.wake();
             LOG.errorf("dead letter: %s %s (run %s) could not be delivered to %s: %s %s", event.getType(), event.getId(), runId,
                     destination, code, data == null ? "" : abbreviate(data));

@@ -126,7 +126,26 @@ public class RouteEvents implements EventHandler {
     }
 
     private List<CloudEvent> push(Forge forge, CloudEvent event, Cause cause) {
-        return newChain(event, orchestrator.onPush(PushNormalizer.normalize(forge, EventCodec.dataTree(event)), cause));
+        return newChain(event, orchestrator.onPush(PushNormalizer.normalize(forge, EventCodec.dataTree(event)), forgeOf(forge, event),
+                cause));
+    }
+
+    /** The raw webhooks route takes in (WebhookResource) send their pushes from here, named by forge. */
+    private static final String WEBHOOKS = EventTypes.source(RunOrchestrator.FUNCTION) + "/webhooks/";
+    private static final Set<String> WEBHOOK_FORGES = Set.of("github", "gitlab", "gitea", "bitbucket");
+
+    /** The forge a push came from, to report the run's state to: its source type, or route's own webhook for it. */
+    static String forgeOf(Forge forge, CloudEvent event) {
+        return switch (forge) {
+            case GITHUB -> "github";
+            case GITLAB -> "gitlab";
+            case GITEA -> "gitea";
+            case SLUICE -> {
+                String source = event.getSource().toString();
+                String name = source.startsWith(WEBHOOKS) ? source.substring(WEBHOOKS.length()) : null;
+                yield name != null && WEBHOOK_FORGES.contains(name) ? name : null;
+            }
+        };
     }
 
     /**

@@ -57,6 +57,11 @@ public class RunOrchestrator {
 
     /** Starts a run for a push (superseding older waiting runs of the same ref); a deletion starts none. */
     public List<CloudEvent> onPush(Push push, Cause cause) {
+        return onPush(push, null, cause);
+    }
+
+    /** {@link #onPush(Push, Cause)} for a push a forge sent: the run records it, to report its state there. */
+    public List<CloudEvent> onPush(Push push, String forge, Cause cause) {
         List<CloudEvent> out = new ArrayList<>();
         if (PushNormalizer.isDeletion(push)) {
             LOG.infof("push deleting %s in %s acknowledged: no run", push.ref(), push.repository().url());
@@ -74,6 +79,7 @@ public class RunOrchestrator {
         run.afterSha = push.after();
         run.pusher = push.pusher();
         run.forced = Boolean.TRUE.equals(push.forced());
+        run.forge = forge;
         run.causeEventId = cause.eventId();
         run.createdAt = now;
         RunTransitions.start(run, "push of " + run.shortSha() + " to " + push.ref() + (push.pusher() == null ? "" : " by " + push.pusher()), cause);
@@ -306,6 +312,7 @@ public class RunOrchestrator {
         run.afterSha = original.afterSha;
         run.pusher = original.pusher;
         run.forced = original.forced;
+        run.forge = original.forge;
         run.retryOf = original.id;
         run.causeEventId = cause.eventId();
         run.createdAt = Instant.now();
