@@ -22,7 +22,9 @@ class KnativeManifestsTest {
     /** rule id + object (kind/name) -> why the warning is right to keep. */
     private static final Map<String, String> EXPLAINED = Map.of(
             "read-only-root-fs Service/sluice-route", TMP, "read-only-root-fs Service/sluice-analyze", TMP,
-            "read-only-root-fs Service/sluice-validate", TMP, "read-only-root-fs Service/sluice-deploy", TMP);
+            "read-only-root-fs Service/sluice-validate", TMP, "read-only-root-fs Service/sluice-deploy", TMP,
+            "automount-service-account-token Service/sluice-deploy",
+            "deploy applies the releases through the Kubernetes API with service account sluice-deploy (rbac.yaml): it needs the token");
 
     @Test
     void theKnativeFolderHasNoErrorAndNoUnexplainedWarning() {
