@@ -56,6 +56,9 @@ public class EventGate {
     @Any
     Instance<EventHandler> handlers;
 
+    @Inject
+    Instance<RootPage> rootPage;
+
     /** The paths Funqy serves besides {@code /}: one per function name; not part of Sluice's API. */
     private Set<String> funqyPaths = Set.of();
 
@@ -130,7 +133,14 @@ public class EventGate {
             }
             return;
         }
-        if (!"POST".equals(ctx.request().method().name())) {
+        String method = ctx.request().method().name();
+        if (function == null && ("GET".equals(method) || "HEAD".equals(method)) && rootPage.isResolvable()) {
+            // route's dashboard: Funqy would answer GET / itself (404), so the page is served under its own path too
+            String query = ctx.request().query();
+            ctx.reroute(RootPage.PATH + (query == null || query.isEmpty() ? "" : "?" + query));
+            return;
+        }
+        if (!"POST".equals(method)) {
             ctx.response().putHeader("Allow", "POST");
             JsonFailures.answer(ctx, 405);
             return;

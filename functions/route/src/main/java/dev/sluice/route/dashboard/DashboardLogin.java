@@ -1,5 +1,6 @@
 package dev.sluice.route.dashboard;
 
+import dev.sluice.delivery.RootPage;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public class DashboardLogin {
 
     /** The dashboard's pages, fragments, live streams and actions: what a browser without a session is sent to sign in for. */
     public static boolean isDashboard(String path) {
-        return path != null && (path.equals("/") || path.startsWith("/ui/") && !path.startsWith("/ui/login"));
+        return path != null && (path.equals("/") || path.equals(RootPage.PATH) || path.startsWith("/ui/") && !path.startsWith("/ui/login"));
     }
 
     /**
@@ -82,7 +83,8 @@ public class DashboardLogin {
      * afterwards); an htmx request gets 401 with {@code HX-Redirect}; a live stream 401.
      */
     public static Response toLogin(HttpServerRequest request) {
-        String next = request.path() + (request.query() == null ? "" : "?" + request.query());
+        String path = RootPage.PATH.equals(request.path()) ? "/" : request.path(); // GET / is rerouted to RootPage.PATH
+        String next = path + (request.query() == null ? "" : "?" + request.query());
         URI login = URI.create("/ui/login?next=" + URLEncoder.encode(safeNext(next), StandardCharsets.UTF_8));
         String accept = request.getHeader("Accept");
         if (request.getHeader(AdminTokenMechanism.CSRF_HEADER) != null || accept != null && accept.contains("text/event-stream")

@@ -45,7 +45,7 @@ import dev.sluice.route.security.ApiRoles;
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
-public class DashboardResource {
+public class DashboardResource implements dev.sluice.delivery.RootPage {
     private static final int APPROVALS_MAX = 200;
 
     @Inject
@@ -72,7 +72,9 @@ public class DashboardResource {
     }
 
     /** The runs, newest first: the dashboard's home. */
+    /** {@code GET /}, which common's EventGate reroutes here ({@link dev.sluice.delivery.RootPage#PATH}). */
     @GET
+    @Path("ui")
     @RolesAllowed({ ApiRoles.VIEWER, ApiRoles.APPROVER, ApiRoles.OPERATOR, ApiRoles.ADMIN })
     public Response home(@BeanParam Filter filter) {
         return runsPage(filter, false);
