@@ -123,7 +123,8 @@ class FuzzTest {
             }
             sent++;
             statuses.merge(answer.status(), 1, Integer::sum);
-            String problem = notHttp(request) ? refusedByTheDecoder(answer) : problem(request, answer);
+            String problem = notHttp(request) ? refusedByTheDecoder(answer)
+                    : emptyPathRefused(request, answer) ? null : problem(request, answer);
             if (notHttp(request)) {
                 refusedAsNotHttp++;
             }
@@ -170,6 +171,15 @@ class FuzzTest {
             return "a " + answer.status();
         }
         return answer.status() >= 400 && answer.status() < 500 ? null : "a request that is not HTTP/1.1 was answered " + answer.status();
+    }
+
+    /**
+     * A target starting with {@code //} reads as an authority and an empty path: for most methods Vert.x Web refuses it
+     * while setting the request up ("The request path must start with '/'"), before any route or filter, with a bodiless
+     * 400 that no Sluice code can give a body (an OPTIONS gets through and is answered). Found by seed 5930895738742.
+     */
+    private static boolean emptyPathRefused(Request request, Answer answer) {
+        return request.target().startsWith("//") && answer.status() == 400 && answer.body().length == 0;
     }
 
     /** What is wrong with an answer, or null. */
