@@ -17,7 +17,7 @@ public class ClusterProfile implements QuarkusTestProfile {
                 "sluice.deploy.apply", "replace",
                 "sluice.deploy.probe-address", "status",
                 "sluice.deploy.cluster-scoped-allowlist", "Namespace",
-                // every tick compares the environments with their releases (DriftTest posts ticks; no other test does)
+                // every drift check compares the environments with their releases (DriftTest posts them; no other test does)
                 "sluice.deploy.drift.interval", "0s");
     }
 

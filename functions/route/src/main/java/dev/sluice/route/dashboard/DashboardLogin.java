@@ -1,6 +1,5 @@
 package dev.sluice.route.dashboard;
 
-import dev.sluice.delivery.RootPage;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.vertx.core.http.HttpServerRequest;
 import dev.sluice.delivery.ErrorBody;
+import dev.sluice.delivery.RootPage;
 import dev.sluice.route.security.AdminTokenIdentityProvider;
 import dev.sluice.route.security.AdminTokenMechanism;
 
