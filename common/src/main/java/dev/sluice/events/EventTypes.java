@@ -16,6 +16,12 @@ public final class EventTypes {
     public static final String ANALYSIS_COMPLETED = "dev.sluice.analysis.completed";
     public static final String VALIDATION_REQUESTED = "dev.sluice.validation.requested";
     public static final String VALIDATION_COMPLETED = "dev.sluice.validation.completed";
+    /** route asks validate to start the repository's own tests (issue 16); validate replies tests.progressed. */
+    public static final String TESTS_REQUESTED = "dev.sluice.tests.requested";
+    /** route, on ticks, asks validate how the tests are doing; validate replies tests.progressed or tests.completed. */
+    public static final String TESTS_CHECK = "dev.sluice.tests.check";
+    public static final String TESTS_PROGRESSED = "dev.sluice.tests.progressed";
+    public static final String TESTS_COMPLETED = "dev.sluice.tests.completed";
     public static final String DEPLOYMENT_REQUESTED = "dev.sluice.deployment.requested";
     public static final String DEPLOYMENT_CHECK = "dev.sluice.deployment.check";
     /** route, on each tick, asks deploy to compare the environments with their releases (drift) at deploy's own pace. */

@@ -51,6 +51,43 @@ public final class Payloads {
             String namespace) {
     }
 
+    /**
+     * Start the tests of {@code sha} as {@code tests} says. {@code handle} names the execution (a container, a Job) and
+     * is the same for every delivery of one attempt, so a redelivered request starts nothing twice.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TestsRequested(UUID runId, int attempt, String handle, String repositoryUrl, String sha,
+            dev.sluice.settings.SluiceSettings.Tests tests) {
+    }
+
+    /** How are the tests of this attempt doing? Carries what a stateless validate needs to answer. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TestsCheck(UUID runId, int attempt, String handle, String repositoryUrl, String sha,
+            dev.sluice.settings.SluiceSettings.Tests tests) {
+    }
+
+    /** The tests started ({@code phase} {@code started}) or are still running ({@code running}); {@code detail} in words. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TestsProgressed(UUID runId, int attempt, String handle, String phase, String detail) {
+    }
+
+    public enum TestsOutcome {
+        /** every test passed (or was skipped) */
+        PASSED,
+        /** a test failed or erred, or the command exited non-zero */
+        FAILED,
+        /** the tests ran out of their timeout */
+        TIMED_OUT,
+        /** the tests could not be run or their reports not read: the reason says why */
+        ERROR
+    }
+
+    /** The tests ended: counts, durations and the first failures in {@code report}, and a one-line {@code reason}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TestsCompleted(UUID runId, int attempt, String handle, TestsOutcome outcome, Integer exitCode,
+            dev.sluice.tests.TestReport report, String reason) {
+    }
+
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ValidationCompleted(UUID runId, int attempt, boolean passed, Map<String, Integer> counts,
             String summary) {

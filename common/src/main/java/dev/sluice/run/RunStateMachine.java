@@ -21,6 +21,9 @@ public final class RunStateMachine {
         allow(ANALYZING, VALIDATING, AWAITING_APPROVAL, REJECTED);
         // A ref that maps to no environment is checked, not deployed: it ends SUCCEEDED after validation.
         allow(VALIDATING, QUEUED, AWAITING_APPROVAL, SUCCEEDED);
+        // A run whose .sluice.yaml has tests: runs them after validation; what follows is what validation would have led to.
+        allow(VALIDATING, TESTING);
+        allow(TESTING, QUEUED, AWAITING_APPROVAL, SUCCEEDED);
         allow(AWAITING_APPROVAL, QUEUED, REJECTED);
         // A queued run is held for approval when its environment's circuit breaker opens before it starts.
         allow(QUEUED, DEPLOYING, AWAITING_APPROVAL);

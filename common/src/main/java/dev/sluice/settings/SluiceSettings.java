@@ -18,7 +18,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SluiceSettings(String project, List<EnvironmentSettings> environments, List<String> manifests, Risk risk,
-        Limits limits, Analysis analysis, Validation validation) {
+        Limits limits, Analysis analysis, Validation validation, Tests tests) {
 
     public static final String FILE = ".sluice.yaml";
     public static final List<String> DEFAULT_MANIFESTS = List.of("k8s/", "deploy/", "manifests/", "knative/");
@@ -58,6 +58,23 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
     public record Probe(String path, String maxLatency) {
     }
 
+    /**
+     * The repository's own tests (issue 16), run after validation and before the run queues; absent: no test gate.
+     * {@code image}: the container image the tests run in; {@code command}: the command, as an argument list (a
+     * single string runs with {@code sh -c}); {@code timeout}: the whole run of the tests, as {@code 90s}, {@code 15m};
+     * {@code cpu} and {@code memory}: limits as Kubernetes writes them ({@code 2}, {@code 500m}, {@code 2Gi});
+     * {@code reports}: globs, relative to the checkout, of the JUnit XML reports ({@link #DEFAULT_TEST_REPORTS} when
+     * absent); {@code network}: whether the tests may reach the network (no by default).
+     */
+    public record Tests(String image, List<String> command, String timeout, String cpu, String memory, List<String> reports,
+            Boolean network) {
+    }
+
+    /** Where Maven Surefire/Failsafe, Gradle, pytest, Jest (jest-junit) and go-junit-report usually write JUnit XML. */
+    public static final List<String> DEFAULT_TEST_REPORTS = List.of("**/target/surefire-reports/*.xml",
+            "**/target/failsafe-reports/*.xml", "**/build/test-results/**/*.xml", "**/junit*.xml", "**/test-results/**/*.xml",
+            "**/reports/*.xml", "**/report.xml");
+
     /** Known false positives of analyze's rules (the secret scanner above all), each with the reason it is allowed. */
     public record Analysis(List<Allow> allow) {
     }
@@ -81,10 +98,12 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
     }
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // tests.command: one string (run with sh -c) or a list of arguments
+            .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
     public static SluiceSettings defaults() {
-        return new SluiceSettings(null, null, null, null, null, null, null).withDefaults();
+        return new SluiceSettings(null, null, null, null, null, null, null, null).withDefaults();
     }
 
     /** Parses a {@code .sluice.yaml}, filling in defaults. */
@@ -141,7 +160,12 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                 new Limits(limits == null || limits.reviewLines() == null ? 1000 : limits.reviewLines()),
                 new Analysis(analysis == null || analysis.allow() == null ? List.of() : List.copyOf(analysis.allow())),
                 new Validation(validation != null && Boolean.TRUE.equals(validation.failOnWarnings()),
-                        validation == null || validation.rules() == null ? java.util.Map.of() : java.util.Map.copyOf(validation.rules())));
+                        validation == null || validation.rules() == null ? java.util.Map.of() : java.util.Map.copyOf(validation.rules())),
+                tests == null ? null : new Tests(tests.image(), tests.command() == null ? null : List.copyOf(tests.command()),
+                        tests.timeout() == null ? "15m" : tests.timeout(), tests.cpu() == null ? "2" : tests.cpu(),
+                        tests.memory() == null ? "2Gi" : tests.memory(),
+                        tests.reports() == null || tests.reports().isEmpty() ? DEFAULT_TEST_REPORTS : List.copyOf(tests.reports()),
+                        tests.network() != null && tests.network()));
     }
 
     private SluiceSettings validated() {
@@ -187,6 +211,9 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                         + "'; use error, warning, info or off");
             }
         }
+        if (tests != null) {
+            validated(tests);
+        }
         if (risk.approveBelow() > risk.rejectAbove()) {
             throw new SettingsException(FILE + ": risk.approveBelow (" + risk.approveBelow()
                     + ") must not be above risk.rejectAbove (" + risk.rejectAbove() + ")");
@@ -212,6 +239,33 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
             }
             if (m.noData() != null && !List.of("wait", "pass", "fail").contains(m.noData())) {
                 throw new SettingsException(where + " metric " + name + " has noData '" + m.noData() + "'; use wait, pass or fail");
+            }
+        }
+    }
+
+    private static final Pattern DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
+    private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
+
+    private static void validated(Tests t) {
+        String where = FILE + ": tests";
+        if (t.image() == null || t.image().isBlank()) {
+            throw new SettingsException(where + " needs an image (the container image the tests run in)");
+        }
+        if (t.command() == null || t.command().isEmpty() || t.command().stream().anyMatch(c -> c == null || c.isEmpty())) {
+            throw new SettingsException(where + " needs a command: a list of arguments, or one string for sh -c");
+        }
+        if (!DURATION.matcher(t.timeout()).matches()) {
+            throw new SettingsException(where + ".timeout '" + t.timeout() + "' is not a duration such as 90s, 15m or 1h");
+        }
+        if (!QUANTITY.matcher(t.cpu()).matches()) {
+            throw new SettingsException(where + ".cpu '" + t.cpu() + "' is not a CPU quantity such as 2 or 500m");
+        }
+        if (!QUANTITY.matcher(t.memory()).matches()) {
+            throw new SettingsException(where + ".memory '" + t.memory() + "' is not a memory quantity such as 512Mi or 2Gi");
+        }
+        for (String r : t.reports()) {
+            if (r == null || r.isBlank() || r.startsWith("/") || java.util.Arrays.asList(r.split("/")).contains("..")) {
+                throw new SettingsException(where + ".reports entry '" + r + "' must be a glob inside the checkout");
             }
         }
     }
@@ -246,7 +300,7 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
                 env.map(EnvironmentSettings::strategy).orElse(null),
                 env.map(EnvironmentSettings::approval).orElse(null),
                 env.map(EnvironmentSettings::canary).orElse(null),
-                manifests, risk, limits);
+                manifests, risk, limits, tests);
     }
 
     /** A glob where {@code *} matches within a path segment and {@code **} across segments. */
