@@ -19,6 +19,13 @@ public interface TestRunner {
     String name();
 
     /**
+     * Whether this runner can run tests here (podman installed, a cluster reachable, the process runner switched on);
+     * when it cannot, a line saying why. validate's tests handler selects by {@code sluice.validate.tests.runner}
+     * ({@code auto}: kubernetes in a cluster, else podman, else none) and asks this first.
+     */
+    java.util.Optional<String> unavailable();
+
+    /**
      * Starts the tests of the job, unless an execution of its handle exists already (a redelivered request): then it
      * changes nothing. Returns a line for the run's history ("started in podman container sluice-tests-…").
      * Throws {@link TestRunnerException} when they cannot be started (no such image, the commit cannot be checked out).
