@@ -92,6 +92,22 @@ public class GitRepositories {
         return repo;
     }
 
+    /**
+     * The cache under {@code area} with its branches and tags fetched now, whatever it holds already: for a reader that
+     * must know where a ref stands at this moment (route, before it deploys a commit whose order nothing else tells).
+     */
+    public Repository refreshed(String url, String area) {
+        Optional<String> refused = allowlist.refusal(url);
+        if (refused.isPresent()) {
+            throw new RepositoryNotAllowedException(refused.get());
+        }
+        Repository repo = open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
+        synchronized (repo) {
+            fetch(repo, url, null);
+        }
+        return repo;
+    }
+
     /** Where the cache repository of {@code url} lives (whether or not it was made yet). */
     public Path cacheFolder(String url) {
         return Path.of(cacheDir).resolve(hash(url) + ".git");
@@ -115,7 +131,7 @@ public class GitRepositories {
             git.fetch().setRemote(remoteUri(url))
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"), new RefSpec("+refs/tags/*:refs/tags/*"))
                     .call();
-            if (!has(repo, sha)) {
+            if (sha != null && !has(repo, sha)) {
                 // A commit no branch or tag holds any more (a forced push): ask for it by id.
                 git.fetch().setRemote(remoteUri(url)).setRefSpecs(new RefSpec(sha + ":refs/sluice/" + sha)).call();
             }

@@ -110,6 +110,49 @@ class PushOrderPropertyTest {
         }
     }
 
+    /**
+     * CI's chaos run (seed 9381280224052) found this: 1, 2, 3 forcing 2 away, 4, 5 forcing 4 away. Push 4 is verified;
+     * then push 2 arrives (its successor 3, which would link it, not yet). Nothing orders 2 against 4 (neither descends
+     * from the other, neither is held by the tip 5, no push links them): the ref as it stands now does, and 2 never
+     * takes the environment from 4.
+     */
+    @Test
+    void aCommitForcedAwayArrivingAfterAnotherForcedAwayCommitWasVerifiedIsNotDeployed() throws Exception {
+        try (TestRepository repo = TestRepository.create()) {
+            String c1 = repo.commit("1", Map.of("a.txt", "1"));
+            String c2 = repo.commit("2", Map.of("a.txt", "2"));
+            String c3;
+            String c4;
+            String c5;
+            try (Git git = Git.open(repo.dir().toFile())) {
+                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(c1).call();
+                c3 = repo.commit("3 rewrites 2", Map.of("a.txt", "3"));
+                c4 = repo.commit("4", Map.of("a.txt", "4"));
+                git.reset().setMode(ResetCommand.ResetType.HARD).setRef(c3).call();
+                c5 = repo.commit("5 rewrites 4", Map.of("a.txt", "5"));
+            }
+            assertThat(deliver(repo.url(), new Push(4, c3, c4, UUID.randomUUID().toString()))).isEqualTo(200);
+            Run four = QuarkusTransaction.requiringNew().call(() -> Run.<Run> find("afterSha", c4).firstResult());
+            analysis(four.id, 1, "APPROVE", SETTINGS_PROD);
+            validation(four.id, 1, true, "1 object");
+            assertThat(state(four.id)).isEqualTo(RunState.DEPLOYING);
+            deployment(four.id, 1, "VERIFIED");
+            assertThat(state(four.id)).isEqualTo(RunState.SUCCEEDED);
+
+            assertThat(deliver(repo.url(), new Push(2, c1, c2, UUID.randomUUID().toString()))).isEqualTo(200);
+            Run two = QuarkusTransaction.requiringNew().call(() -> Run.<Run> find("afterSha", c2).firstResult());
+            if (two.state == RunState.ANALYZING) {
+                analysis(two.id, 1, "APPROVE", SETTINGS_PROD);
+                validation(two.id, 1, true, "1 object");
+            }
+            Run after = run(two.id);
+            assertThat(after.state).as(after.stateReason).isEqualTo(RunState.SUPERSEDED);
+            assertThat(after.stateReason).contains("no longer holds", c5.substring(0, 7));
+            assertThat(QuarkusTransaction.requiringNew().call(() -> RunTransition.<RunTransition> list("runId", two.id)))
+                    .noneMatch(t -> t.toState == RunState.DEPLOYING);
+        }
+    }
+
     private void trial(long seed) throws Exception {
         Random rnd = new Random(seed);
         try (TestRepository repo = TestRepository.create()) {

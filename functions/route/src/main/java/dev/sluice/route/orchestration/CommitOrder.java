@@ -70,6 +70,7 @@ public class CommitOrder {
         private Repository repo;
         private boolean gitTried;
         private String gitProblem;
+        private String lastTip;
 
         Lineage(String repositoryUrl, String ref, List<Run> runs) {
             this.repositoryUrl = repositoryUrl;
@@ -132,6 +133,39 @@ public class CommitOrder {
                 LOG.warnf("cannot order %s and %s in %s by git: %s", a, b, repositoryUrl, e);
                 return Order.UNKNOWN;
             }
+        }
+
+        /**
+         * Whether the ref's tip, fetched now, holds {@code sha}: false when a forced push has moved the ref away from it
+         * (a newer push of the ref exists, whether or not it has arrived); null when git cannot tell (no git, the ref is
+         * gone, the repository unreachable). Fetched at most once per lineage.
+         */
+        public Boolean tipHoldsNow(String sha) {
+            if (!useGit || !isSha(sha)) {
+                return null;
+            }
+            try {
+                Repository r = git.refreshed(repositoryUrl, CACHE_AREA);
+                synchronized (r) {
+                    Ref tip = r.exactRef(ref.startsWith("refs/heads/") ? "refs/remotes/origin/" + ref.substring(11) : ref);
+                    if (tip == null || tip.getObjectId() == null || !GitRepositories.has(r, sha)) {
+                        return null;
+                    }
+                    try (RevWalk walk = new RevWalk(r)) {
+                        var tipCommit = walk.parseCommit(tip.getObjectId());
+                        lastTip = tipCommit.name();
+                        return walk.isMergedInto(walk.parseCommit(ObjectId.fromString(sha)), tipCommit);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.infof("cannot read the tip of %s in %s now: %s", ref, repositoryUrl, e.toString());
+                return null;
+            }
+        }
+
+        /** The tip {@link #tipHoldsNow} last read, for a reason. */
+        public String lastTip() {
+            return lastTip == null ? "?" : shortSha(lastTip);
         }
 
         /** Whether the ref's pushes lead from {@code newer} back to {@code older}. */

@@ -477,12 +477,24 @@ public class RunOrchestrator {
         List<Run> lineageRuns = Run.<Run> find("repositoryUrl = ?1 and ref = ?2 order by createdAt desc", next.repositoryUrl, next.ref)
                 .page(0, LINEAGE_WINDOW).list();
         CommitOrder.Lineage lineage = order.lineage(next.repositoryUrl, next.ref, lineageRuns);
+        Run unordered = null;
         for (Run v : verified) {
             CommitOrder.Order rel = lineage.compare(next.afterSha, v.afterSha);
             if (rel.relation() == CommitOrder.Relation.OLDER) {
                 return "older than " + v.shortSha() + ", which run " + v.id + " already verified in " + next.environment + ": "
                         + rel.evidence() + "; not deployed (a rollback takes an environment back)";
             }
+            if (rel.relation() == CommitOrder.Relation.UNKNOWN && unordered == null) {
+                unordered = v;
+            }
+        }
+        // Nothing orders it against a verified commit (both left behind by forced pushes whose runs have not all
+        // arrived): the ref as it stands now decides. A commit its tip no longer holds was pushed over; the push that
+        // did so is newer, arrived or not, so this one must not take the environment from what it verified.
+        if (unordered != null && Boolean.FALSE.equals(lineage.tipHoldsNow(next.afterSha))) {
+            return "the tip of " + next.ref + " (" + lineage.lastTip() + ", fetched now) no longer holds " + next.shortSha()
+                    + " (a forced push moved the ref on); its order against " + unordered.shortSha() + ", which run " + unordered.id
+                    + " verified in " + next.environment + ", is unknown otherwise; not deployed";
         }
         return null;
     }
