@@ -33,14 +33,18 @@ final class FailureSites {
     record Site(Hint hint, Integer line) {
     }
 
-    // at [class loader/][module[@version]/]com.x.FooTest.bar(FooTest.java:42)
-    private static final Pattern JAVA_FRAME = Pattern.compile(
-            "\\bat (?:[^\\s(]*/)?([\\w$.]+)\\.([^.\\s(]+)\\(([^()\\s:/]+\\.(?:java|kt|groovy|scala)):(\\d+)\\)");
+    // at [class loader/][module[@version]/]com.x.FooTest.bar(FooTest.java:42); every repetition is bounded, so a
+    // hostile text of 64 KiB costs little to search
+    private static final Pattern JAVA_FRAME = Pattern.compile("\\bat (?:[^\\s(]{0,200}/)?([\\w$.]{1,500})\\.([^.\\s(]{1,200})"
+            + "\\(([^()\\s:/]{1,200}\\.(?:java|kt|groovy|scala)):(\\d{1,9})\\)");
     // calc_test.go:12: want 3 (go test's t.Error/t.Fatal prefix)
-    private static final Pattern GO_LINE = Pattern.compile("(?:^|\\s)([\\w.\\-/]*_test\\.go):(\\d+):");
+    private static final Pattern GO_LINE = Pattern.compile("(?:^|\\s)([\\w.\\-/]{0,300}_test\\.go):(\\d{1,9}):");
     // at Object.<anonymous> (/abs/path/src/sum.test.js:5:20), at /abs/path/x.ts:5:20
-    private static final Pattern JS_FRAME = Pattern.compile(
-            "\\bat (?:[^\\n(]*\\()?((?:[A-Za-z]:)?[^\\s():]+?\\.(?:[cm]?[jt]sx?|vue|svelte)):(\\d+):(\\d+)\\)?");
+    private static final Pattern JS_FRAME = Pattern.compile("\\bat (?:[^\\n(]{0,300}\\()?((?:[A-Za-z]:)?[^\\s():]{1,500}?"
+            + "\\.(?:[cm]?[jt]sx?|vue|svelte)):(\\d{1,9}):(\\d{1,9})\\)?");
+
+    /** Characters at the start of a failure's text searched for a stack frame or a Go file line. */
+    static final int FRAME_SEARCH_CHARS = 16 * 1024;
 
     /** What the report says about where the test failed; null when it says nothing. */
     static Site locate(String classname, String suite, String text, String fileAttr, String lineAttr) {
@@ -48,7 +52,7 @@ final class FailureSites {
         if (fileAttr != null) {
             String file = normalize(fileAttr);
             Integer line = null;
-            Matcher m = Pattern.compile(Pattern.quote(file) + ":(\\d+)").matcher(t);
+            Matcher m = Pattern.compile(Pattern.quote(file) + ":(\\d{1,9})").matcher(t);
             // a Python traceback lists the innermost frame last, a JavaScript stack first
             boolean lastWins = file.endsWith(".py");
             while (m.find()) {
@@ -66,6 +70,8 @@ final class FailureSites {
             }
             return new Site(new Hint(Kind.PATH, file, null), line);
         }
+        // stack frames are searched for near the top: the test's own frame comes early in a trace
+        t = t.length() > FRAME_SEARCH_CHARS ? t.substring(0, FRAME_SEARCH_CHARS) : t;
         String cls = classname != null ? classname : suite;
         if (cls != null) {
             Matcher m = JAVA_FRAME.matcher(t);

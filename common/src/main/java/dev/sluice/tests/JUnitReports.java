@@ -329,7 +329,7 @@ public final class JUnitReports {
     static String message(String messageAttr, String text, FailureSites.Site site) {
         String line = firstLine(messageAttr);
         if ((line == null || line.equals("Failed")) && site != null && site.hint().kind() == FailureSites.Kind.GO) {
-            java.util.regex.Matcher m = Pattern.compile(Pattern.quote(site.hint().path()) + ":\\d+:\\s*(.*)")
+            java.util.regex.Matcher m = Pattern.compile(Pattern.quote(site.hint().path()) + ":\\d{1,9}:[ \\t]*(.*)")
                     .matcher(text == null ? "" : text);
             if (m.find() && !m.group(1).isBlank()) {
                 line = m.group(1).strip();
@@ -342,15 +342,7 @@ public final class JUnitReports {
     }
 
     private static String firstLine(String s) {
-        if (s == null) {
-            return null;
-        }
-        for (String line : s.split("\\R", 50)) {
-            if (!line.isBlank()) {
-                return line.strip();
-            }
-        }
-        return null;
+        return s == null ? null : s.lines().filter(l -> !l.isBlank()).map(String::strip).findFirst().orElse(null);
     }
 
     private static String cut(String s, int max) {

@@ -218,6 +218,22 @@ class JUnitReportsTest {
     }
 
     @Test
+    void hostileFailureTextsAreSearchedForFramesQuickly() throws Exception {
+        String[] texts = { "at ".repeat(30_000), ("at " + "a.".repeat(400) + "b(").repeat(100),
+                ("x" + "/".repeat(300) + "_test.go ").repeat(200), "at (".repeat(20_000), " at x".repeat(15_000) + "\n" };
+        StringBuilder xml = new StringBuilder("<testsuite name='s'>");
+        for (int i = 0; i < 20; i++) {
+            xml.append("<testcase classname='a.a.a' name='t").append(i).append("'><failure><![CDATA[")
+                    .append(texts[i % texts.length]).append("]]></failure></testcase>");
+        }
+        long start = System.nanoTime();
+        TestReport r = JUnitReports.parse(Map.of("a.xml", bytes(xml.append("</testsuite>").toString())));
+        assertThat(r.failures()).hasSize(20);
+        // bounded searches take milliseconds a text; a search that backtracks without bound, minutes
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+    }
+
+    @Test
     void summariesOfPassingRuns() {
         assertThat(JUnitReports.summary(new TestReport(12, 12, 0, 0, 0, 3400, List.of(), List.of("a.xml"))))
                 .isEqualTo("12/12 tests passed in 3.4 s");
