@@ -73,7 +73,7 @@ final class PodLogReports {
             done
             if ! command -v base64 >/dev/null 2>&1; then
               echo "$m reports-unavailable the test image has no base64 command"
-            elif [ "$total" -gt "$max" ] || [ "$count" -gt %d ]; then
+            elif [ "$total" -gt "$max" ] || [ "$count" -gt MAX_FILES ]; then
               echo "$m reports-oversized files=$count bytes=$total max=$max"
             else
               enc=base64
@@ -87,7 +87,7 @@ final class PodLogReports {
             fi
             echo "$m exit-code $code"
             exit "$code"
-            """.formatted(MAX_FILES);
+            """.replace("MAX_FILES", String.valueOf(MAX_FILES));
 
     /**
      * Run as {@code sh -c CHECKOUT} in the init container: a repository in {@code SLUICE_SOURCE} with only
