@@ -42,6 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import dev.sluice.events.Payloads.TestsOutcome;
 import dev.sluice.settings.SluiceSettings;
+import dev.sluice.tests.JUnitReports;
 import dev.sluice.tests.TestReport;
 
 /**
@@ -442,25 +443,21 @@ public class KubernetesTestRunner implements TestRunner {
         return decide(parsed.report(), exit, globs, endedAt);
     }
 
-    /** The outcome from what the reports say and the command's exit code. */
+    /** The outcome from what the reports say and the command's exit code; the reason is {@link JUnitReports#summary}. */
     static TestStatus.Finished decide(TestReport report, int exit, List<String> globs, Instant endedAt) {
-        if (report != null && report.failed() + report.errored() > 0) {
-            List<String> names = report.failures().stream().limit(3)
-                    .map(f -> (f.suite() == null || f.suite().isEmpty() ? "" : f.suite() + ".") + f.name()).toList();
-            int bad = report.failed() + report.errored();
-            return new TestStatus.Finished(TestsOutcome.FAILED, report, exit, bad + " of " + report.total() + " tests failed: "
-                    + String.join(", ", names) + (bad > names.size() ? " (+" + (bad - names.size()) + " more)" : ""), endedAt);
+        String summary = JUnitReports.summary(report);
+        if (report.failed() + report.errored() > 0) {
+            return new TestStatus.Finished(TestsOutcome.FAILED, report, exit, summary, endedAt);
         }
         if (exit != 0) {
-            return new TestStatus.Finished(TestsOutcome.FAILED, report, exit, "the test command exited with code " + exit
-                    + (report == null ? "" : " (" + report.passed() + " of " + report.total() + " tests passed)"), endedAt);
+            return new TestStatus.Finished(TestsOutcome.FAILED, report, exit, "the test command exited with code " + exit + " ("
+                    + summary + ")", endedAt);
         }
-        if (report == null) {
-            return new TestStatus.Finished(TestsOutcome.PASSED, null, 0, "the test command exited 0; no JUnit report matched "
+        if (report.files() == null || report.files().isEmpty()) {
+            return new TestStatus.Finished(TestsOutcome.PASSED, report, 0, "the test command exited 0; no JUnit report matched "
                     + String.join(", ", globs), endedAt);
         }
-        return new TestStatus.Finished(TestsOutcome.PASSED, report, 0, report.passed() + "/" + report.total() + " passed"
-                + (report.skipped() > 0 ? ", " + report.skipped() + " skipped" : ""), endedAt);
+        return new TestStatus.Finished(TestsOutcome.PASSED, report, 0, summary, endedAt);
     }
 
     private static TestStatus.Finished error(String reason, Integer exit, Instant endedAt) {
