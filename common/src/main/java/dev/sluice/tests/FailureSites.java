@@ -40,7 +40,7 @@ final class FailureSites {
     // calc_test.go:12: want 3 (go test's t.Error/t.Fatal prefix)
     private static final Pattern GO_LINE = Pattern.compile("(?:^|\\s)([\\w.\\-/]{0,300}_test\\.go):(\\d{1,9}):");
     // at Object.<anonymous> (/abs/path/src/sum.test.js:5:20), at /abs/path/x.ts:5:20
-    private static final Pattern JS_FRAME = Pattern.compile("\\bat (?:[^\\n(]{0,300}\\()?((?:[A-Za-z]:)?[^\\s():]{1,500}?"
+    private static final Pattern JS_FRAME = Pattern.compile("\\bat (?:[^\\n(]{0,150}\\()?((?:[A-Za-z]:)?[^\\s():]{1,500}?"
             + "\\.(?:[cm]?[jt]sx?|vue|svelte)):(\\d{1,9}):(\\d{1,9})\\)?");
 
     /** Characters at the start of a failure's text searched for a stack frame or a Go file line. */

@@ -167,16 +167,21 @@ public final class JUnitReports {
             this.strictRoots = strictRoots;
         }
 
-        /** Reads one report, named {@code file} (relative to the checkout), from {@code in} (not closed here). */
+        /**
+         * Reads one report, named {@code file} (relative to the checkout), from {@code in} (not closed here). A file
+         * that fails adds nothing: the collector can go on with the next.
+         */
         public void add(String file, InputStream in) throws TestReportException {
             if (++added > MAX_FILES) {
                 throw new TestReportException(file, "more than " + MAX_FILES + " test report files");
             }
             Limited limited = new Limited(in);
+            int failuresBefore = failures.size();
             JUnitXmlReader.Outcome outcome;
             try {
                 outcome = JUnitXmlReader.read(file, limited, strictRoots, this);
             } catch (TestReportException e) {
+                failures.subList(failuresBefore, failures.size()).clear(); // a file counts whole or not at all
                 if (limited.overLimit != null) {
                     throw new TestReportException(file, limited.overLimit);
                 }

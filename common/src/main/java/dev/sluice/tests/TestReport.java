@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * What the JUnit XML reports of one run of a repository's tests say (issue 16): counts, the time the suites took, and
  * the first failures (at most {@link #MAX_FAILURES}, so an event stays small; {@code failed + errored} counts them all).
- * {@code files} names the report files read, relative to the checkout.
+ * {@code files} names the report files read, relative to the checkout. Read from JUnit XML by {@link JUnitReports};
+ * {@link JUnitReports#summary} makes the one line a run's history shows.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

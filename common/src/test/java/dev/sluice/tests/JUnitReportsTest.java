@@ -417,6 +417,12 @@ class JUnitReportsTest {
         JUnitReports.Collector c = new JUnitReports.Collector();
         assertThatThrownBy(() -> c.add("pod-log/TEST-big.xml", huge(JUnitReports.MAX_FILE_BYTES + 1)))
                 .hasMessage("test report pod-log/TEST-big.xml: larger than 50.0 MiB, the limit for one test report");
+        // a failed file adds nothing, its failures included
+        assertThatThrownBy(() -> c.add("half.xml", new java.io.ByteArrayInputStream(bytes(
+                "<testsuite><testcase name='a'><failure message='x'/></testcase><testcase"))))
+                .hasMessageStartingWith("test report half.xml line 1");
+        c.add("whole.xml", new java.io.ByteArrayInputStream(bytes("<testsuite><testcase name='b'/></testsuite>")));
+        assertThat(c.report()).isEqualTo(new TestReport(1, 1, 0, 0, 0, 0, List.of(), List.of("whole.xml")));
     }
 
     @Test
