@@ -438,7 +438,7 @@ public final class JUnitReports {
      * {@code *} and {@code ?} stay within a segment, {@code **}{@code /} is any number of directories (none too),
      * {@code **} elsewhere anything.
      */
-    static Pattern glob(List<String> globs) {
+    public static Pattern glob(List<String> globs) {
         StringBuilder re = new StringBuilder();
         for (String g : globs) {
             String glob = g.startsWith("./") ? g.substring(2) : g;

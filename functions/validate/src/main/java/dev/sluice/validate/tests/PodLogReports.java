@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
+import dev.sluice.tests.JUnitReports;
+
 /**
  * How a test container hands its JUnit XML reports and its command's exit code back through its log, and how that log is
  * read: the {@link #WRAPPER} shell script copies the read-only checkout into the writable work folder, runs the command,
@@ -330,25 +332,8 @@ final class PodLogReports {
         return out.stream().distinct().toList();
     }
 
-    /** A report glob as a regex over paths relative to the checkout: {@code *} within a folder, {@code **} across. */
+    /** A report glob as a regex over paths relative to the checkout, as {@link JUnitReports#glob} reads it. */
     static Pattern globRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' && glob.startsWith("**/", i)) {
-                re.append("(?:.*/)?");
-                i += 2;
-            } else if (c == '*' && glob.startsWith("**", i)) {
-                re.append(".*");
-                i++;
-            } else if (c == '*') {
-                re.append("[^/]*");
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(re.toString());
+        return JUnitReports.glob(List.of(glob));
     }
 }
