@@ -38,8 +38,9 @@ public class ProcessTestRunner implements TestRunner {
     @ConfigProperty(name = "sluice.validate.tests.process.enabled", defaultValue = "false")
     boolean enabled;
 
-    @ConfigProperty(name = "sluice.validate.tests.work-dir", defaultValue = "${java.io.tmpdir}/sluice-tests")
-    String workDir;
+    /** Where each execution gets its folder; a folder under java.io.tmpdir by default. */
+    @ConfigProperty(name = "sluice.validate.tests.work-dir")
+    Optional<String> workDir;
 
     @Inject
     GitRepositories git;
@@ -68,7 +69,7 @@ public class ProcessTestRunner implements TestRunner {
         unavailable().ifPresent(why -> {
             throw new TestRunnerException(why);
         });
-        TestWorkspace ws = TestWorkspace.of(Path.of(workDir), job);
+        TestWorkspace ws = TestWorkspace.of(workDir, job);
         Duration timeout = TestWorkspace.timeout(job.tests().timeout());
         List<String> command = TestWorkspace.command(job);
         if (!ws.create()) {
@@ -106,7 +107,7 @@ public class ProcessTestRunner implements TestRunner {
 
     @Override
     public TestStatus status(TestJob job) {
-        TestWorkspace ws = TestWorkspace.of(Path.of(workDir), job);
+        TestWorkspace ws = TestWorkspace.of(workDir, job);
         if (!ws.exists()) {
             return gone(job);
         }
@@ -160,7 +161,7 @@ public class ProcessTestRunner implements TestRunner {
 
     @Override
     public void stop(TestJob job) {
-        TestWorkspace ws = TestWorkspace.of(Path.of(workDir), job);
+        TestWorkspace ws = TestWorkspace.of(workDir, job);
         if (!ws.exists()) {
             return;
         }

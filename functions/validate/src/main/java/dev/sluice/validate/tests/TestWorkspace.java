@@ -54,11 +54,14 @@ final class TestWorkspace {
         this.dir = dir;
     }
 
-    static TestWorkspace of(Path workDir, TestJob job) {
+    /** The folder of the job's execution under {@code workDir} (absolute; java.io.tmpdir/sluice-tests when absent). */
+    static TestWorkspace of(Optional<String> workDir, TestJob job) {
+        Path root = Path.of(workDir.orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "sluice-tests").toString()))
+                .toAbsolutePath().normalize();
         if (job.handle() == null || !HANDLE.matcher(job.handle()).matches()) {
             throw new TestRunnerException("handle '" + job.handle() + "' is not a name of letters, digits, '.', '_' or '-'");
         }
-        return new TestWorkspace(workDir.resolve(job.handle()));
+        return new TestWorkspace(root.resolve(job.handle()));
     }
 
     Path dir() {

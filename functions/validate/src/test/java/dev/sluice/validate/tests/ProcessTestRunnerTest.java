@@ -57,7 +57,7 @@ class ProcessTestRunnerTest {
     private ProcessTestRunner runner() {
         ProcessTestRunner r = new ProcessTestRunner();
         r.enabled = true;
-        r.workDir = workDir.toString();
+        r.workDir = java.util.Optional.of(workDir.toString());
         r.git = git;
         return r;
     }
