@@ -21,7 +21,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.sluice.events.EventCodec;
-import dev.sluice.events.Payloads.TestsOutcome;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.validate.tests.TestWorkspace.Output;
 
@@ -128,23 +127,16 @@ public class PodmanTestRunner implements TestRunner {
             return "started in podman container " + job.handle() + " (" + image + ", " + cpus + " CPUs, " + memory
                     + " memory" + (network ? "" : ", no network") + ")";
         } catch (IOException | RuntimeException e) {
-            ws.remove();
-            if (e instanceof TestRunnerException t) {
-                throw t;
-            }
-            throw new TestRunnerException("cannot start the tests: " + e.getMessage(), e);
+            throw ws.abandon(e);
         }
     }
 
     @Override
     public TestStatus status(TestJob job) {
         TestWorkspace ws = TestWorkspace.of(workDir, job);
-        if (!ws.exists()) {
-            return ProcessTestRunner.gone(job);
-        }
-        Optional<TestStatus.Finished> kept = ws.result();
-        if (kept.isPresent()) {
-            return kept.get();
+        Optional<TestStatus.Finished> known = ws.ended(job);
+        if (known.isPresent()) {
+            return known.get();
         }
         JsonNode state = inspect(job.handle());
         if (state == null) {

@@ -16,7 +16,6 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.sluice.events.Payloads.TestsOutcome;
 import dev.sluice.git.GitRepositories;
 
 /**
@@ -97,23 +96,16 @@ public class ProcessTestRunner implements TestRunner {
             ws.write("pid", Long.toString(p.pid()));
             return "started process " + p.pid() + " in " + ws.work();
         } catch (IOException | RuntimeException e) {
-            ws.remove();
-            if (e instanceof TestRunnerException t) {
-                throw t;
-            }
-            throw new TestRunnerException("cannot start the tests: " + e.getMessage(), e);
+            throw ws.abandon(e);
         }
     }
 
     @Override
     public TestStatus status(TestJob job) {
         TestWorkspace ws = TestWorkspace.of(workDir, job);
-        if (!ws.exists()) {
-            return gone(job);
-        }
-        Optional<TestStatus.Finished> kept = ws.result();
-        if (kept.isPresent()) {
-            return kept.get();
+        Optional<TestStatus.Finished> known = ws.ended(job);
+        if (known.isPresent()) {
+            return known.get();
         }
         Duration timeout = TestWorkspace.timeout(job.tests().timeout());
         Instant started = TestWorkspace.parseInstant(ws.read("started"));
@@ -152,11 +144,6 @@ public class ProcessTestRunner implements TestRunner {
         ws.keep(f);
         ws.removeCopies();
         return f;
-    }
-
-    static TestStatus.Finished gone(TestJob job) {
-        return new TestStatus.Finished(TestsOutcome.ERROR, null, null, "no execution of " + job.handle()
-                + " here: it was stopped, or never started", Instant.now());
     }
 
     @Override

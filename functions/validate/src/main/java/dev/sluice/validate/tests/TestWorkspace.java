@@ -30,6 +30,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.treewalk.TreeWalk;
 
 import dev.sluice.events.EventCodec;
+import dev.sluice.events.Payloads.TestsOutcome;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.git.GitRepositories.GitAccessException;
 import dev.sluice.validate.tests.TestRunner.TestJob;
@@ -169,6 +170,24 @@ final class TestWorkspace {
         } catch (IOException e) {
             throw new TestRunnerException("cannot copy the checkout to " + to + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What a check answers without looking at the execution: an error when there is no folder (stopped, or never
+     * started here), else the status judged before, if any.
+     */
+    Optional<Finished> ended(TestJob job) {
+        if (!exists()) {
+            return Optional.of(new Finished(TestsOutcome.ERROR, null, null, "no execution of " + job.handle()
+                    + " here: it was stopped, or never started", Instant.now()));
+        }
+        return result();
+    }
+
+    /** Removes what a start that failed made; returns what to throw. */
+    TestRunnerException abandon(Exception e) {
+        remove();
+        return e instanceof TestRunnerException t ? t : new TestRunnerException("cannot start the tests: " + e.getMessage(), e);
     }
 
     /** The finished status judged before, if any. */

@@ -139,17 +139,7 @@ class PodmanTestRunnerTest {
         TestJob job = job(true, Map.of(), PYTEST, "5m");
         runner.start(job);
         TestStatus.Finished f = PythonProjects.await(runner, job, LONG);
-        assertThat(f.outcome()).isEqualTo(TestsOutcome.FAILED);
-        assertThat(f.exitCode()).isEqualTo(1);
-        assertThat(f.report().total()).isEqualTo(2);
-        assertThat(f.report().failed()).isEqualTo(1);
-        assertThat(f.report().failures()).singleElement().satisfies(t -> {
-            assertThat(t.name()).isEqualTo("test_subtract");
-            assertThat(t.message()).contains("five minus three");
-            assertThat(t.file()).isEqualTo("test_calc.py");
-            assertThat(t.line()).isEqualTo(PythonProjects.FAILING_LINE);
-        });
-        assertThat(f.reason()).startsWith("1 of 2 tests failed: test_subtract (");
+        PythonProjects.assertFailedSubtraction(f);
         runner.stop(job);
     }
 

@@ -102,17 +102,7 @@ class ProcessTestRunnerTest {
         TestJob job = PythonProjects.job(PythonProjects.repository(true, Map.of()), PythonProjects.tests("any", PYTEST, "2m"));
         runner.start(job);
         TestStatus.Finished f = PythonProjects.await(runner, job, Duration.ofSeconds(60));
-        assertThat(f.outcome()).isEqualTo(TestsOutcome.FAILED);
-        assertThat(f.exitCode()).isEqualTo(1);
-        assertThat(f.report().total()).isEqualTo(2);
-        assertThat(f.report().failed()).isEqualTo(1);
-        assertThat(f.report().failures()).singleElement().satisfies(t -> {
-            assertThat(t.name()).isEqualTo("test_subtract");
-            assertThat(t.message()).contains("five minus three");
-            assertThat(t.file()).isEqualTo("test_calc.py");
-            assertThat(t.line()).isEqualTo(PythonProjects.FAILING_LINE);
-        });
-        assertThat(f.reason()).startsWith("1 of 2 tests failed: test_subtract (").contains("five minus three");
+        PythonProjects.assertFailedSubtraction(f);
         runner.stop(job);
     }
 

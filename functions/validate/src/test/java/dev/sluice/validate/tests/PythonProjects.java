@@ -126,6 +126,21 @@ final class PythonProjects {
                 false);
     }
 
+    /** What the failing project's run must say: test_subtract failed, where and why. */
+    static void assertFailedSubtraction(TestStatus.Finished f) {
+        assertThat(f.outcome()).isEqualTo(dev.sluice.events.Payloads.TestsOutcome.FAILED);
+        assertThat(f.exitCode()).isEqualTo(1);
+        assertThat(f.report().total()).isEqualTo(2);
+        assertThat(f.report().failed()).isEqualTo(1);
+        assertThat(f.report().failures()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("test_subtract");
+            assertThat(t.message()).contains("five minus three");
+            assertThat(t.file()).isEqualTo("test_calc.py");
+            assertThat(t.line()).isEqualTo(PythonProjects.FAILING_LINE);
+        });
+        assertThat(f.reason()).startsWith("1 of 2 tests failed: test_subtract (").contains("five minus three");
+    }
+
     /** Whether SLUICE_REQUIRE (a comma list) names the tool: then a test fails, not skips, without it. */
     static boolean required(String tool) {
         return java.util.Arrays.stream(System.getenv().getOrDefault("SLUICE_REQUIRE", "").split(","))
