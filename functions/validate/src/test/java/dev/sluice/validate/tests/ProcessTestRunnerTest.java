@@ -12,6 +12,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,17 @@ class ProcessTestRunnerTest {
             Assumptions.abort(why);
         }
         workDir = Files.createTempDirectory("sluice-process-tests");
+    }
+
+    @AfterAll
+    static void removeWorkDir() throws Exception {
+        if (workDir != null) {
+            try (var walk = Files.walk(workDir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private ProcessTestRunner runner() {
