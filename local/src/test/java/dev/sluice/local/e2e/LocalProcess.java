@@ -42,6 +42,14 @@ final class LocalProcess implements AutoCloseable {
         return jar;
     }
 
+    private final List<String> extraArgs = new ArrayList<>();
+
+    /** More JVM arguments for the pipeline (such as {@code -Dsluice.validate.tests.runner=process}), before {@link #start}. */
+    LocalProcess with(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     LocalProcess start() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
@@ -52,6 +60,7 @@ final class LocalProcess implements AutoCloseable {
                 // the event proof key, so that a test can sign what it posts as a function would
                 "-Dsluice.events.keys=" + dev.sluice.testing.Events.TEST_EVENT_KEY,
                 "-jar", jar().toString()));
+        cmd.addAll(cmd.size() - 2, extraArgs);
         try {
             startedAtNanos = System.nanoTime();
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
