@@ -3,13 +3,10 @@ package dev.sluice.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.testing.TestRepository;
 
@@ -34,8 +30,6 @@ import dev.sluice.testing.TestRepository;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TestGateIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static final String TESTS = """
             tests:
               image: python:3
@@ -90,8 +84,8 @@ class TestGateIT {
         String base = repo.commitFolder("the example", PipelineIT.examplePath());
         String sha = repo.commit("calc and its tests", Map.of(".sluice.yaml", sluice, "calc.py", CODE, "test_calc.py", tests));
         push(repo.url(), base, sha);
-        String id = runOf(repo.url(), sha);
-        return awaitUntil(() -> get("/runs/" + id), r -> r.path("finished").asBoolean()
+        String id = pipeline.runOf(repo.url(), sha);
+        return pipeline.awaitUntil(() -> pipeline.get("/runs/" + id), r -> r.path("finished").asBoolean()
                 || r.path("state").asText().equals("AWAITING_APPROVAL"), Duration.ofSeconds(180));
     }
 
@@ -102,7 +96,7 @@ class TestGateIT {
             JsonNode run = pushed(repo, PASSING);
             System.out.printf("push with passing tests to %s: %d ms%n", run.path("state").asText(), (System.nanoTime() - t0) / 1_000_000);
             assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("SUCCEEDED");
-            assertThat(states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "TESTING", "QUEUED", "DEPLOYING", "SUCCEEDED");
+            assertThat(LocalProcess.states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "TESTING", "QUEUED", "DEPLOYING", "SUCCEEDED");
             JsonNode tests = run.path("stages").path("tests");
             assertThat(tests.path("outcome").asText()).as(tests.toString()).isEqualTo("PASSED");
             assertThat(tests.path("report").path("total").asInt()).isEqualTo(2);
@@ -116,7 +110,7 @@ class TestGateIT {
         try (TestRepository repo = TestRepository.create()) {
             JsonNode run = pushed(repo, FAILING);
             assertThat(run.path("state").asText()).as(describe(run)).isEqualTo("FAILED");
-            assertThat(states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "TESTING", "FAILED");
+            assertThat(LocalProcess.states(run)).containsExactly("RECEIVED", "ANALYZING", "VALIDATING", "TESTING", "FAILED");
             assertThat(run.path("reason").asText()).startsWith("tests failed: 1 of 3: ").contains("test_add_is_multiplication")
                     .contains("add is not times");
             JsonNode failure = run.path("stages").path("tests").path("report").path("failures").path(0);
@@ -129,80 +123,9 @@ class TestGateIT {
     private void push(String url, String before, String after) {
         String data = "{\"repository\":{\"url\":\"" + url + "\",\"name\":\"hello\"},\"ref\":\"refs/heads/main\",\"before\":\"" + before
                 + "\",\"after\":\"" + after + "\",\"commits\":[],\"pusher\":\"e2e\"}";
-        HttpResponse<String> r = post("/broker", Map.of("ce-specversion", "1.0", "ce-id", UUID.randomUUID().toString(),
+        HttpResponse<String> r = pipeline.post("/broker", Map.of("ce-specversion", "1.0", "ce-id", UUID.randomUUID().toString(),
                 "ce-type", "dev.sluice.push", "ce-source", "/e2e", "Content-Type", "application/json"), data);
         assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
-    }
-
-    private String runOf(String url, String sha) {
-        JsonNode found = awaitUntil(() -> get("/runs?repository=" + url + "&size=200"), list -> {
-            for (JsonNode item : list.path("items")) {
-                if (item.path("sha").asText().equals(sha)) {
-                    return true;
-                }
-            }
-            return false;
-        }, Duration.ofSeconds(60));
-        for (JsonNode item : found.path("items")) {
-            if (item.path("sha").asText().equals(sha)) {
-                return item.path("id").asText();
-            }
-        }
-        throw new IllegalStateException("unreachable");
-    }
-
-    private JsonNode awaitUntil(java.util.function.Supplier<JsonNode> probe, java.util.function.Predicate<JsonNode> done, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = probe.get();
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            LocalProcess.sleep(200);
-        }
-        throw new AssertionError("condition not reached within " + limit + "; last: " + last + "\n" + pipeline.tail());
-    }
-
-    private JsonNode get(String path) {
-        try {
-            HttpResponse<String> r = LocalProcess.Http.CLIENT.send(HttpRequest.newBuilder(URI.create(pipeline.base() + path))
-                    .header("Authorization", "Bearer " + pipeline.adminToken()).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private HttpResponse<String> post(String path, Map<String, String> headers, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pipeline.base() + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(b::header);
-        try {
-            return LocalProcess.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static List<String> states(JsonNode run) {
-        List<String> s = new ArrayList<>();
-        run.path("transitions").forEach(t -> s.add(t.path("to").asText()));
-        return s;
     }
 
     private static String describe(JsonNode run) {
