@@ -91,9 +91,9 @@ public class EventProof {
         return switch (type) {
             case EventTypes.ANALYSIS_REQUESTED, EventTypes.VALIDATION_REQUESTED, EventTypes.DEPLOYMENT_REQUESTED,
                     EventTypes.DEPLOYMENT_CHECK, EventTypes.DRIFT_CHECK, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL,
-                    EventTypes.RUN_RETRY, EventTypes.ENVIRONMENT_ROLLBACK -> Set.of("route");
+                    EventTypes.RUN_RETRY, EventTypes.ENVIRONMENT_ROLLBACK, EventTypes.TESTS_REQUESTED, EventTypes.TESTS_CHECK -> Set.of("route");
             case EventTypes.ANALYSIS_COMPLETED -> Set.of("analyze");
-            case EventTypes.VALIDATION_COMPLETED -> Set.of("validate");
+            case EventTypes.VALIDATION_COMPLETED, EventTypes.TESTS_PROGRESSED, EventTypes.TESTS_COMPLETED -> Set.of("validate");
             case EventTypes.DEPLOYMENT_PROGRESSED, EventTypes.DEPLOYMENT_COMPLETED -> Set.of("deploy");
             case EventTypes.STEP_FAILED -> Set.of("analyze", "validate", "deploy");
             default -> Set.of();
@@ -106,7 +106,7 @@ public class EventProof {
 
     /** The function that runs a stage named in step.failed's data. */
     private static final Map<String, String> STAGE_FUNCTION = Map.of("analysis", "analyze", "validation", "validate",
-            "deployment", "deploy");
+            "tests", "validate", "deployment", "deploy");
 
     public static CloudEvent sign(CloudEvent event, byte[] key) {
         return CloudEventBuilder.from(event).withExtension(EXTENSION, proof(event, key)).build();

@@ -60,10 +60,14 @@ public final class Payloads {
             dev.sluice.settings.SluiceSettings.Tests tests) {
     }
 
-    /** How are the tests of this attempt doing? Carries what a stateless validate needs to answer. */
+    /**
+     * How are the tests of this attempt doing? Carries what a stateless validate needs to answer. With {@code stop}
+     * true, route says the run left TESTING (the tests ended, or the run was superseded, cancelled or timed out):
+     * validate stops the execution and removes what it left, and replies nothing.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record TestsCheck(UUID runId, int attempt, String handle, String repositoryUrl, String sha,
-            dev.sluice.settings.SluiceSettings.Tests tests) {
+            dev.sluice.settings.SluiceSettings.Tests tests, Boolean stop) {
     }
 
     /** The tests started ({@code phase} {@code started}) or are still running ({@code running}); {@code detail} in words. */

@@ -69,6 +69,9 @@ public class Run extends PanacheEntityBase {
     public String validationSummary;
     @Column(name = "deployment_summary", columnDefinition = "text")
     public String deploymentSummary;
+    /** The test gate's latest word (tests.progressed, then tests.completed), JSON; null: no tests ran. */
+    @Column(name = "tests_summary", columnDefinition = "text")
+    public String testsSummary;
 
     /** The finished run this one retries (same push, started again by a person), or null. */
     @Column(name = "retry_of")

@@ -42,7 +42,7 @@ public final class RunTransitions {
             }
             return switch (type) {
                 case EventTypes.ANALYSIS_COMPLETED -> "analyze";
-                case EventTypes.VALIDATION_COMPLETED -> "validate";
+                case EventTypes.VALIDATION_COMPLETED, EventTypes.TESTS_PROGRESSED, EventTypes.TESTS_COMPLETED -> "validate";
                 case EventTypes.DEPLOYMENT_PROGRESSED, EventTypes.DEPLOYMENT_COMPLETED -> "deploy";
                 case EventTypes.STEP_FAILED -> source != null && source.startsWith("/sluice/") ? source.substring(8).split("/")[0] : source;
                 default -> null;

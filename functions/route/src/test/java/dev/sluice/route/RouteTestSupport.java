@@ -99,7 +99,7 @@ final class RouteTestSupport {
     /** The source of the Sluice function that sends {@code type} (for step.failed: the one that runs its stage). */
     static String senderOf(String type, String data) {
         if (EventTypes.STEP_FAILED.equals(type)) {
-            return EventTypes.source(data.contains("\"stage\":\"validation\"") ? "validate"
+            return EventTypes.source(data.contains("\"stage\":\"validation\"") || data.contains("\"stage\":\"tests\"") ? "validate"
                     : data.contains("\"stage\":\"deployment\"") ? "deploy" : "analyze");
         }
         Set<String> senders = EventProof.senders(type);

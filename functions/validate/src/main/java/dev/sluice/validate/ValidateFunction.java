@@ -24,4 +24,18 @@ public class ValidateFunction {
     public CloudEvent<JsonNode> validationRequested(CloudEvent<byte[]> event) {
         return ingress.handle(ValidationHandler.FUNCTION, event);
     }
+
+    /** Start the repository's own tests ({@link dev.sluice.validate.tests.TestsHandler}). */
+    @Funq("validate-tests-requested")
+    @CloudEventMapping(trigger = EventTypes.TESTS_REQUESTED)
+    public CloudEvent<JsonNode> testsRequested(CloudEvent<byte[]> event) {
+        return ingress.handle(ValidationHandler.FUNCTION, event);
+    }
+
+    /** How are the tests doing (or, with stop, stop them). */
+    @Funq("validate-tests-check")
+    @CloudEventMapping(trigger = EventTypes.TESTS_CHECK)
+    public CloudEvent<JsonNode> testsCheck(CloudEvent<byte[]> event) {
+        return ingress.handle(ValidationHandler.FUNCTION, event);
+    }
 }

@@ -42,6 +42,14 @@ final class LocalProcess implements AutoCloseable {
         return jar;
     }
 
+    private final List<String> extraArgs = new ArrayList<>();
+
+    /** More JVM arguments for the pipeline (such as {@code -Dsluice.validate.tests.runner=process}), before {@link #start}. */
+    LocalProcess with(String... args) {
+        extraArgs.addAll(List.of(args));
+        return this;
+    }
+
     LocalProcess start() {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
@@ -52,6 +60,7 @@ final class LocalProcess implements AutoCloseable {
                 // the event proof key, so that a test can sign what it posts as a function would
                 "-Dsluice.events.keys=" + dev.sluice.testing.Events.TEST_EVENT_KEY,
                 "-jar", jar().toString()));
+        cmd.addAll(cmd.size() - 2, extraArgs);
         try {
             startedAtNanos = System.nanoTime();
             process = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -215,6 +224,88 @@ final class LocalProcess implements AutoCloseable {
         }
     }
 
+    // ---- talking to it, as the e2e tests do --------------------------------------------------------
+
+    /** GET of route's API with the admin token: the JSON of a 200, else an exception naming the answer. */
+    com.fasterxml.jackson.databind.JsonNode get(String path) {
+        try {
+            HttpResponse<String> r = Http.CLIENT.send(HttpRequest.newBuilder(URI.create(base() + path))
+                    .header("Authorization", "Bearer " + adminToken()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
+            }
+            return Http.JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A POST with these headers (the admin token added for the API's paths). */
+    HttpResponse<String> post(String path, java.util.Map<String, String> headers, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (path.startsWith("/runs") || path.startsWith("/environments")) {
+            b.header("Authorization", "Bearer " + adminToken());
+        }
+        headers.forEach(b::header);
+        try {
+            return Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Probes until {@code done} holds (a probe that throws is "not yet"); past {@code limit} fails with the log's tail. */
+    com.fasterxml.jackson.databind.JsonNode awaitUntil(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> probe,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> done, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        com.fasterxml.jackson.databind.JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = probe.get();
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // not there yet
+            }
+            sleep(100);
+        }
+        throw new AssertionError("condition not reached within " + limit + "; last: " + last + "\n" + tail());
+    }
+
+    /** The id of the run for a pushed commit, once route has created it. */
+    String runOf(String url, String sha) {
+        com.fasterxml.jackson.databind.JsonNode found = awaitUntil(() -> get("/runs?repository=" + url + "&size=200"), list -> {
+            for (com.fasterxml.jackson.databind.JsonNode item : list.path("items")) {
+                if (item.path("sha").asText().equals(sha)) {
+                    return true;
+                }
+            }
+            return false;
+        }, Duration.ofSeconds(60));
+        for (com.fasterxml.jackson.databind.JsonNode item : found.path("items")) {
+            if (item.path("sha").asText().equals(sha)) {
+                return item.path("id").asText();
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** The states a run went through, from its transitions. */
+    static List<String> states(com.fasterxml.jackson.databind.JsonNode run) {
+        List<String> s = new ArrayList<>();
+        run.path("transitions").forEach(t -> s.add(t.path("to").asText()));
+        return s;
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -233,5 +324,6 @@ final class LocalProcess implements AutoCloseable {
 
     static final class Http {
         static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     }
 }

@@ -3,13 +3,10 @@ package dev.sluice.local.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.sluice.testing.Events;
 import dev.sluice.testing.TestRepository;
@@ -31,7 +27,6 @@ import dev.sluice.testing.TestRepository;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PipelineIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String AWS_KEY = "AKIA" + "IOSFODNN7EXAMPLE";
 
     private Path dataDir;
@@ -343,22 +338,8 @@ class PipelineIT {
         return r;
     }
 
-    /** The id of the run for a pushed commit, once route has created it. */
     private String runOf(String url, String sha) {
-        JsonNode found = awaitUntil(() -> get("/runs?repository=" + url + "&size=200"), list -> {
-            for (JsonNode item : list.path("items")) {
-                if (item.path("sha").asText().equals(sha)) {
-                    return true;
-                }
-            }
-            return false;
-        }, Duration.ofSeconds(60));
-        for (JsonNode item : found.path("items")) {
-            if (item.path("sha").asText().equals(sha)) {
-                return item.path("id").asText();
-            }
-        }
-        throw new IllegalStateException("unreachable");
+        return pipeline.runOf(url, sha);
     }
 
     private JsonNode awaitFinal(String runId) {
@@ -366,60 +347,19 @@ class PipelineIT {
     }
 
     private JsonNode awaitUntil(java.util.function.Supplier<JsonNode> probe, java.util.function.Predicate<JsonNode> done, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = probe.get();
-                if (done.test(last)) {
-                    return last;
-                }
-            } catch (RuntimeException e) {
-                // not there yet
-            }
-            LocalProcess.sleep(100);
-        }
-        throw new AssertionError("condition not reached within " + limit + "; last: " + last + "\n" + pipeline.tail());
+        return pipeline.awaitUntil(probe, done, limit);
     }
 
     private JsonNode get(String path) {
-        try {
-            HttpResponse<String> r = LocalProcess.Http.CLIENT.send(HttpRequest.newBuilder(URI.create(pipeline.base() + path))
-                    .header("Authorization", "Bearer " + pipeline.adminToken()).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException(path + ": HTTP " + r.statusCode() + " " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return pipeline.get(path);
     }
 
     private HttpResponse<String> post(String path, Map<String, String> headers, String body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(pipeline.base() + path)).timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (path.startsWith("/runs") || path.startsWith("/environments")) {
-            b.header("Authorization", "Bearer " + pipeline.adminToken());
-        }
-        headers.forEach(b::header);
-        try {
-            return LocalProcess.Http.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return pipeline.post(path, headers, body);
     }
 
     private static List<String> states(JsonNode run) {
-        List<String> s = new ArrayList<>();
-        run.path("transitions").forEach(t -> s.add(t.path("to").asText()));
-        return s;
+        return LocalProcess.states(run);
     }
 
     private static String describe(JsonNode run) {

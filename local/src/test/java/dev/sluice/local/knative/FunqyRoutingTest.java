@@ -63,7 +63,7 @@ class FunqyRoutingTest {
             String other = subscriberOfType.put(type, function);
             assertThat(other == null || other.equals(function)).as(type + " goes to " + other + " and " + function).isTrue();
         }
-        assertThat(toFunctions).isEqualTo(funqy.size()).isEqualTo(21);
+        assertThat(toFunctions).isEqualTo(funqy.size()).isEqualTo(25);
     }
 
     @Test

@@ -76,16 +76,19 @@ class KnativeFilesTest {
             assertThat(typeToTarget.put(t.filter().get("type"), topology.route(t).target())).as("one function per type: " + t.name())
                     .isNull();
         }
-        assertThat(topology.triggers()).hasSize(21);
+        assertThat(topology.triggers()).hasSize(25);
         Set<String> toRoute = Set.of(EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
                 EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
                 EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED, EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT,
-                EventTypes.RUN_CANCEL, EventTypes.RUN_RETRY, EventTypes.TICK, "dev.knative.sources.ping");
+                EventTypes.RUN_CANCEL, EventTypes.RUN_RETRY, EventTypes.TICK, "dev.knative.sources.ping",
+                EventTypes.TESTS_PROGRESSED, EventTypes.TESTS_COMPLETED);
         for (String type : toRoute) {
             assertThat(typeToTarget).as(type).containsEntry(type, "/fn/route");
         }
         assertThat(typeToTarget).containsEntry(EventTypes.ANALYSIS_REQUESTED, "/fn/analyze")
                 .containsEntry(EventTypes.VALIDATION_REQUESTED, "/fn/validate")
+                .containsEntry(EventTypes.TESTS_REQUESTED, "/fn/validate")
+                .containsEntry(EventTypes.TESTS_CHECK, "/fn/validate")
                 .containsEntry(EventTypes.DEPLOYMENT_REQUESTED, "/fn/deploy")
                 .containsEntry(EventTypes.DEPLOYMENT_CHECK, "/fn/deploy")
                 .containsEntry(EventTypes.DRIFT_CHECK, "/fn/deploy")

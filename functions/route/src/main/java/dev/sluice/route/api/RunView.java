@@ -45,6 +45,7 @@ public record RunView(UUID id, String repository, String repositoryName, String 
         Map<String, JsonNode> stages = new LinkedHashMap<>();
         put(stages, "analysis", r.analysisSummary);
         put(stages, "validation", r.validationSummary);
+        put(stages, "tests", r.testsSummary);
         put(stages, "deployment", r.deploymentSummary);
         return new RunView(r.id, r.repositoryUrl, r.repositoryName, r.ref, r.branch, r.tag, r.beforeSha, r.afterSha, r.pusher,
                 r.state.name(), r.stateReason, r.state.isFinal(), r.project, r.environment, r.namespace, r.strategy, r.decision, r.riskScore,

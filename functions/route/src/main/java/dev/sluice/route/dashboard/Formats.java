@@ -72,10 +72,10 @@ final class Formats {
             return "neutral";
         }
         return switch (state.toUpperCase()) {
-            case "SUCCEEDED", "VERIFIED", "HEALTHY", "APPROVE", "CREATE" -> "good";
-            case "FAILED", "REJECTED", "ROLLED_BACK", "ERROR", "REJECT" -> "bad";
+            case "SUCCEEDED", "VERIFIED", "HEALTHY", "APPROVE", "CREATE", "PASSED" -> "good";
+            case "FAILED", "REJECTED", "ROLLED_BACK", "ERROR", "REJECT", "TIMED_OUT" -> "bad";
             case "AWAITING_APPROVAL", "QUEUED", "WARNING", "NEEDS_REVIEW", "PENDING", "CHANGE" -> "wait";
-            case "RECEIVED", "ANALYZING", "VALIDATING", "DEPLOYING", "IN_PROGRESS" -> "busy";
+            case "RECEIVED", "ANALYZING", "VALIDATING", "TESTING", "DEPLOYING", "IN_PROGRESS" -> "busy";
             default -> "neutral";
         };
     }

@@ -15,6 +15,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.sluice.events.EventCodec;
 import dev.sluice.report.StageReport;
 import dev.sluice.route.api.RunView;
+import dev.sluice.tests.TestReport;
 
 /**
  * What a run's page shows: the run with its transitions, and the parts of its stage reports (as analyze, validate and
@@ -22,12 +23,26 @@ import dev.sluice.route.api.RunView;
  */
 @RegisterForReflection(targets = { RunPage.Analysis.class, RunPage.Totals.class, RunPage.Factor.class, RunPage.LineCount.class,
         RunPage.Graph.class, RunPage.Secret.class, RunPage.Validation.class, RunPage.Finding.class, RunPage.Deployment.class,
-        RunPage.PlannedObject.class, RunPage.Change.class, RunPage.ObjectRef.class, RunPage.Revision.class, RunPage.Step.class })
-record RunPage(RunView run, Analysis analysis, Validation validation, Deployment deployment) {
+        RunPage.PlannedObject.class, RunPage.Change.class, RunPage.ObjectRef.class, RunPage.Revision.class, RunPage.Step.class,
+        RunPage.Tests.class, TestReport.class, TestReport.TestFailure.class })
+record RunPage(RunView run, Analysis analysis, Validation validation, Tests tests, Deployment deployment) {
 
     static RunPage of(RunView run) {
         return new RunPage(run, read(run, StageReport.ANALYSIS, Analysis.class), read(run, StageReport.VALIDATION, Validation.class),
-                read(run, StageReport.DEPLOYMENT, Deployment.class));
+                tests(run), read(run, StageReport.DEPLOYMENT, Deployment.class));
+    }
+
+    /** The test gate's latest word, as route keeps it on the run (tests.progressed, then tests.completed). */
+    private static Tests tests(RunView run) {
+        JsonNode summary = run.stages() == null ? null : run.stages().get("tests");
+        if (summary == null) {
+            return null;
+        }
+        try {
+            return EventCodec.json().treeToValue(summary, Tests.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Where the page hears of this run's transitions. */
@@ -122,6 +137,15 @@ record RunPage(RunView run, Analysis analysis, Validation validation, Deployment
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Finding(String ruleId, String severity, String category, String kind, String namespace, String name, String file,
             int line, String message, String remediation) {
+    }
+
+    /** {@code outcome} once the tests ended; before that {@code phase} (started, running) and {@code detail}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Tests(String outcome, Integer exitCode, TestReport report, String reason, String phase, String detail) {
+        /** "12/12 passed in 3.4 s". */
+        public String counts() {
+            return report == null ? null : dev.sluice.route.orchestration.RunOrchestrator.counts(report);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

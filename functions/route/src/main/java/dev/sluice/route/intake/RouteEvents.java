@@ -43,7 +43,7 @@ public class RouteEvents implements EventHandler {
     private static final Set<String> TYPES = Set.of(
             EventTypes.GITHUB_PUSH, EventTypes.GITLAB_PUSH, EventTypes.GITLAB_TAG_PUSH, EventTypes.PUSH,
             EventTypes.ANALYSIS_COMPLETED, EventTypes.VALIDATION_COMPLETED, EventTypes.DEPLOYMENT_PROGRESSED,
-            EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED,
+            EventTypes.DEPLOYMENT_COMPLETED, EventTypes.STEP_FAILED, EventTypes.TESTS_PROGRESSED, EventTypes.TESTS_COMPLETED,
             EventTypes.RUN_APPROVE, EventTypes.RUN_REJECT, EventTypes.RUN_CANCEL, EventTypes.RUN_RETRY,
             EventTypes.TICK, PING);
 
@@ -76,6 +76,16 @@ public class RouteEvents implements EventHandler {
                 var r = result(event, Payloads.ValidationCompleted.class, "passed", "summary");
                 Run run = run(r.runId(), event);
                 yield run == null ? List.of() : orchestrator.onValidationCompleted(run, r, cause);
+            }
+            case EventTypes.TESTS_PROGRESSED -> {
+                var r = result(event, Payloads.TestsProgressed.class, "phase");
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onTestsProgressed(run, r, cause);
+            }
+            case EventTypes.TESTS_COMPLETED -> {
+                var r = result(event, Payloads.TestsCompleted.class, "outcome");
+                Run run = run(r.runId(), event);
+                yield run == null ? List.of() : orchestrator.onTestsCompleted(run, r, cause);
             }
             case EventTypes.DEPLOYMENT_PROGRESSED -> {
                 var r = result(event, Payloads.DeploymentProgressed.class, "releaseId", "step", "trafficPercent");

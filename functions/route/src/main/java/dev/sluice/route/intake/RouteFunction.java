@@ -57,6 +57,18 @@ public class RouteFunction {
         return ingress.handle(RunOrchestrator.FUNCTION, event);
     }
 
+    @Funq("route-tests-progressed")
+    @CloudEventMapping(trigger = EventTypes.TESTS_PROGRESSED)
+    public CloudEvent<JsonNode> testsProgressed(CloudEvent<byte[]> event) {
+        return ingress.handle(RunOrchestrator.FUNCTION, event);
+    }
+
+    @Funq("route-tests-completed")
+    @CloudEventMapping(trigger = EventTypes.TESTS_COMPLETED)
+    public CloudEvent<JsonNode> testsCompleted(CloudEvent<byte[]> event) {
+        return ingress.handle(RunOrchestrator.FUNCTION, event);
+    }
+
     @Funq("route-deployment-progressed")
     @CloudEventMapping(trigger = EventTypes.DEPLOYMENT_PROGRESSED)
     public CloudEvent<JsonNode> deploymentProgressed(CloudEvent<byte[]> event) {

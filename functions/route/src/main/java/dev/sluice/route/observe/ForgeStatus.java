@@ -63,7 +63,7 @@ public enum ForgeStatus {
                 case SUCCEEDED -> "success";
                 case FAILED, ROLLED_BACK, REJECTED -> "failed";
                 case CANCELLED, SUPERSEDED -> "canceled";
-                case ANALYZING, VALIDATING, DEPLOYING -> "running";
+                case ANALYZING, VALIDATING, TESTING, DEPLOYING -> "running";
                 default -> "pending";
             };
             case BITBUCKET -> switch (s) {

@@ -24,6 +24,13 @@ public interface RouteConfig {
         @WithDefault("30m")
         Duration deployment();
 
+        /**
+         * A run in TESTING times out after its tests' own {@code timeout} ({@code .sluice.yaml}) plus this: validate
+         * reports a timeout itself, so route's limit only catches tests whose result never comes.
+         */
+        @WithDefault("2m")
+        Duration testsGrace();
+
         /** A run waiting for a person ends FAILED after this long: no run waits forever. */
         @WithDefault("7d")
         Duration approval();

@@ -24,6 +24,8 @@ import dev.sluice.events.Payloads.DeploymentCompleted;
 import dev.sluice.events.Payloads.DeploymentProgressed;
 import dev.sluice.events.Payloads.Push;
 import dev.sluice.events.Payloads.StepFailed;
+import dev.sluice.events.Payloads.TestsCompleted;
+import dev.sluice.events.Payloads.TestsProgressed;
 import dev.sluice.events.Payloads.ValidationCompleted;
 import dev.sluice.route.intake.PushNormalizer;
 import dev.sluice.run.Run;
@@ -32,6 +34,8 @@ import dev.sluice.run.RunState;
 import dev.sluice.run.RunTransitions;
 import dev.sluice.run.RunTransitions.Cause;
 import dev.sluice.settings.ResolvedSettings;
+import dev.sluice.settings.SluiceSettings;
+import dev.sluice.tests.TestReport;
 
 /**
  * What comes next for a run: the one place that reacts to pushes, stage results, commands and ticks.
@@ -157,11 +161,26 @@ public class RunOrchestrator {
         applied(run, cause, "validation " + (r.passed() ? "passed" : "failed"));
         if (!r.passed()) {
             finish(run, RunState.FAILED, "validation failed: " + r.summary(), cause, out);
-        } else if (run.environment == null) {
-            finish(run, RunState.SUCCEEDED, "ref " + run.ref + " maps to no environment: analysed and validated, not deployed", cause, out);
+        } else if (tests(run) != null) {
+            out.add(startStage(run, RunState.TESTING, "validation passed: " + r.summary() + "; tests requested", cause));
+        } else {
+            checked(run, "validation passed", r.summary(), cause, out);
+        }
+        return out;
+    }
+
+    /**
+     * The run passed its checks (validation, and its tests when it has any): it ends SUCCEEDED when its ref maps to no
+     * environment, waits for a person when analysis asked for review, its environment wants manual approval or the
+     * environment's circuit breaker is open, and queues otherwise. {@code passed} says which check passed last.
+     */
+    private void checked(Run run, String passed, String summary, Cause cause, List<CloudEvent> out) {
+        if (run.environment == null) {
+            finish(run, RunState.SUCCEEDED, "ref " + run.ref + " maps to no environment: analysed and validated"
+                    + (run.state == RunState.TESTING ? " and its tests passed" : "") + ", not deployed", cause, out);
         } else if ("NEEDS_REVIEW".equals(run.decision)) {
             RunTransitions.move(run, RunState.AWAITING_APPROVAL, "analysis asks for review (risk " + run.riskScore
-                    + "); validation passed", cause);
+                    + "); " + passed, cause);
         } else if ("manual".equals(run.approval)) {
             RunTransitions.move(run, RunState.AWAITING_APPROVAL, "environment " + run.environment + " needs manual approval", cause);
         } else {
@@ -169,11 +188,106 @@ public class RunOrchestrator {
             if (status.open()) {
                 RunTransitions.move(run, RunState.AWAITING_APPROVAL, status.reason(run.environment), cause);
             } else {
-                queue(run, "validation passed: " + r.summary(), cause, out);
+                queue(run, passed + ": " + summary, cause, out);
             }
         }
         run.stageStartedAt = Instant.now();
+    }
+
+    // ---- the test gate -------------------------------------------------------------------------
+
+    /** The tests: of the run's .sluice.yaml, as analysis resolved it; null when it has none (no test gate). */
+    static SluiceSettings.Tests tests(Run run) {
+        if (run.settingsJson == null) {
+            return null;
+        }
+        try {
+            ResolvedSettings s = EventCodec.json().readValue(run.settingsJson, ResolvedSettings.class);
+            return s == null ? null : s.tests();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("run " + run.id + ": stored settings do not parse: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** What names one execution of the run's tests where validate runs them (a container, a Job): one per attempt. */
+    static String testsHandle(Run run) {
+        return "sluice-tests-" + run.id + "-" + run.attempt;
+    }
+
+    public List<CloudEvent> onTestsProgressed(Run run, TestsProgressed r, Cause cause) {
+        if (stale(run, RunState.TESTING, r.attempt(), cause)) {
+            return new ArrayList<>();
+        }
+        run.testsSummary = json(r);
+        run.updatedAt = Instant.now();
+        applied(run, cause, "tests " + r.phase() + (r.detail() == null || r.detail().isBlank() ? "" : ": " + r.detail()));
+        return new ArrayList<>();
+    }
+
+    public List<CloudEvent> onTestsCompleted(Run run, TestsCompleted r, Cause cause) {
+        List<CloudEvent> out = new ArrayList<>();
+        if (stale(run, RunState.TESTING, r.attempt(), cause)) {
+            return out;
+        }
+        run.testsSummary = json(r);
+        SluiceSettings.Tests tests = tests(run);
+        String reason = r.reason() == null || r.reason().isBlank() ? "" : ": " + r.reason();
+        applied(run, cause, "tests " + r.outcome().name().toLowerCase().replace('_', ' ')
+                + (r.report() == null ? "" : " (" + counts(r.report()) + ")"));
+        switch (r.outcome()) {
+            case PASSED -> {
+                CloudEvent stop = stopTests(run);
+                checked(run, "tests passed", r.report() == null ? "exit code " + r.exitCode() : counts(r.report()), cause, out);
+                out.add(stop);
+            }
+            case FAILED -> finish(run, RunState.FAILED, "tests failed: " + failures(r), cause, out);
+            case TIMED_OUT -> finish(run, RunState.FAILED, "tests timed out after "
+                    + (tests == null ? "their timeout" : tests.timeout()) + reason, cause, out);
+            case ERROR -> finish(run, RunState.FAILED, "tests could not run" + reason, cause, out);
+        }
         return out;
+    }
+
+    /** "12/12 passed in 3.4 s", with skipped tests and failures when there are any. */
+    public static String counts(TestReport t) {
+        StringBuilder b = new StringBuilder().append(t.passed()).append('/').append(t.total()).append(" passed");
+        if (t.failed() + t.errored() > 0) {
+            b.append(", ").append(t.failed() + t.errored()).append(" failed");
+        }
+        if (t.skipped() > 0) {
+            b.append(", ").append(t.skipped()).append(" skipped");
+        }
+        return b.append(String.format(java.util.Locale.ROOT, " in %.1f s", t.durationMillis() / 1000.0)).toString();
+    }
+
+    /** How many of how many failed, and the first failures by name and message: "2 of 12: FooTest.bar: expected 1 but was 2; ...". */
+    static String failures(TestsCompleted r) {
+        TestReport t = r.report();
+        if (t == null) {
+            return (r.exitCode() == null ? "the command failed" : "the command exited with " + r.exitCode())
+                    + (r.reason() == null || r.reason().isBlank() ? "" : ": " + r.reason());
+        }
+        int failed = t.failed() + t.errored();
+        List<String> named = new ArrayList<>();
+        List<TestReport.TestFailure> first = t.failures() == null ? List.of() : t.failures();
+        for (TestReport.TestFailure f : first.subList(0, Math.min(SHOWN_FAILURES, first.size()))) {
+            String suite = f.suite() == null ? null : f.suite().substring(f.suite().lastIndexOf('.') + 1);
+            String name = (suite == null || suite.isBlank() ? "" : suite + ".") + f.name();
+            named.add(f.message() == null || f.message().isBlank() ? name : name + ": " + f.message());
+        }
+        String more = failed > named.size() && !named.isEmpty() ? "; and " + (failed - named.size()) + " more" : "";
+        String head = failed > 0 ? failed + " of " + t.total() : "none of " + t.total() + " failed, but the command exited with "
+                + r.exitCode() + (r.reason() == null || r.reason().isBlank() ? "" : " (" + r.reason() + ")");
+        return head + (named.isEmpty() ? "" : ": " + String.join("; ", named) + more);
+    }
+
+    /** How many failures a run's reason names. */
+    static final int SHOWN_FAILURES = 5;
+
+    /** Tells validate the run left TESTING: stop the tests of its current attempt and remove what they left. */
+    private static CloudEvent stopTests(Run run) {
+        return EventCodec.event(EventTypes.TESTS_CHECK, FUNCTION, run.id, new Payloads.TestsCheck(run.id, run.attempt,
+                testsHandle(run), run.repositoryUrl, run.afterSha, tests(run), Boolean.TRUE));
     }
 
     public List<CloudEvent> onDeploymentProgressed(Run run, DeploymentProgressed r, Cause cause) {
@@ -212,12 +326,13 @@ public class RunOrchestrator {
         RunState expected = switch (r.stage() == null ? "" : r.stage()) {
             case "analysis" -> RunState.ANALYZING;
             case "validation" -> RunState.VALIDATING;
+            case "tests" -> RunState.TESTING;
             case "deployment" -> RunState.DEPLOYING;
             default -> null;
         };
         if (expected == null) {
             throw new dev.sluice.events.BadEventException("step.failed names an unknown stage '" + r.stage()
-                    + "': use analysis, validation or deployment");
+                    + "': use analysis, validation, tests or deployment");
         }
         if (stale(run, expected, r.attempt(), cause)) {
             return out;
@@ -330,10 +445,14 @@ public class RunOrchestrator {
         List<CloudEvent> out = new ArrayList<>();
         Instant now = Instant.now();
         for (Run run : Run.<Run> list("retryAt <= ?1 and state in ?2 order by retryAt", now,
-                List.of(RunState.ANALYZING, RunState.VALIDATING, RunState.DEPLOYING))) {
+                List.of(RunState.ANALYZING, RunState.VALIDATING, RunState.TESTING, RunState.DEPLOYING))) {
             out.add(retry(run, cause));
         }
         timeouts(now, cause, out);
+        for (Run run : Run.<Run> list("state = ?1 and retryAt is null", RunState.TESTING)) {
+            out.add(EventCodec.event(EventTypes.TESTS_CHECK, FUNCTION, run.id, new Payloads.TestsCheck(run.id, run.attempt,
+                    testsHandle(run), run.repositoryUrl, run.afterSha, tests(run), null)));
+        }
         for (Run run : Run.<Run> list("state = ?1 and releaseId is not null and retryAt is null", RunState.DEPLOYING)) {
             out.add(EventCodec.event(EventTypes.DEPLOYMENT_CHECK, FUNCTION, run.id,
                     new Payloads.DeploymentCheck(run.id, run.attempt, run.releaseId)));
@@ -369,6 +488,32 @@ public class RunOrchestrator {
                 }
             }
         }
+        // the tests have a timeout of their own (.sluice.yaml), which validate enforces; route waits that long and a grace
+        Duration grace = config.timeout().testsGrace();
+        for (Run run : Run.<Run> list("state = ?1 and retryAt is null", RunState.TESTING)) {
+            SluiceSettings.Tests tests = tests(run);
+            Duration own = tests == null ? config.timeout().validation() : duration(tests.timeout());
+            Instant started = run.stageStartedAt != null ? run.stageStartedAt : run.updatedAt;
+            if (started.plus(own).plus(grace).isBefore(now)) {
+                finish(run, RunState.FAILED, "timed out: no test result " + human(own.plus(grace)) + " after the tests were requested"
+                        + " (their timeout " + human(own) + " and a grace of " + human(grace) + ")", cause, out);
+            }
+        }
+    }
+
+    /** A duration as .sluice.yaml writes one (validated there): 90s, 15m, 1h, 500ms. */
+    static Duration duration(String text) {
+        String t = text.trim();
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        return switch (t.charAt(t.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new IllegalArgumentException("not a duration: " + text);
+        };
     }
 
     private CloudEvent retry(Run run, Cause cause) {
@@ -526,6 +671,8 @@ public class RunOrchestrator {
                     new Payloads.AnalysisRequested(run.id, run.attempt, run.repositoryUrl, run.ref, run.beforeSha, run.afterSha, run.forced));
             case VALIDATING -> EventCodec.event(EventTypes.VALIDATION_REQUESTED, FUNCTION, run.id,
                     new Payloads.ValidationRequested(run.id, run.attempt, run.repositoryUrl, run.afterSha, run.environment, run.namespace));
+            case TESTING -> EventCodec.event(EventTypes.TESTS_REQUESTED, FUNCTION, run.id,
+                    new Payloads.TestsRequested(run.id, run.attempt, testsHandle(run), run.repositoryUrl, run.afterSha, tests(run)));
             case DEPLOYING -> EventCodec.event(EventTypes.DEPLOYMENT_REQUESTED, FUNCTION, run.id,
                     new Payloads.DeploymentRequested(run.id, run.attempt, run.repositoryUrl, run.environment, run.namespace,
                             run.afterSha, run.strategy, run.retryOf != null ? Boolean.TRUE : null, run.project));
@@ -535,11 +682,16 @@ public class RunOrchestrator {
 
     /** Moves to a final state and announces it with dev.sluice.run.finished. */
     private boolean finish(Run run, RunState state, String reason, Cause cause, List<CloudEvent> out) {
+        // a run that ends while its tests run (they failed, or it was superseded, cancelled, timed out) has them stopped
+        CloudEvent stop = run.state == RunState.TESTING ? stopTests(run) : null;
         if (!RunTransitions.move(run, state, reason, cause)) {
             return false;
         }
         out.add(EventCodec.event(EventTypes.RUN_FINISHED, FUNCTION, run.id, new Payloads.RunFinished(run.id, state.name(),
                 reason, run.repositoryUrl, run.ref, run.afterSha, run.environment)));
+        if (stop != null) {
+            out.add(stop);
+        }
         return true;
     }
 

@@ -127,6 +127,6 @@ class FunqyBindingTest {
                 .header("ce-type", EchoHandler.TYPE).header("ce-source", "/test").body("{}").post("/fn/validate")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("error", containsString("unknown event type '" + EchoHandler.TYPE + "' for function validate"))
-                .body("accepted", contains(EventTypes.VALIDATION_REQUESTED));
+                .body("accepted", contains(EventTypes.TESTS_CHECK, EventTypes.TESTS_REQUESTED, EventTypes.VALIDATION_REQUESTED));
     }
 }
