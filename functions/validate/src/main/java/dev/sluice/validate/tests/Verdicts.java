@@ -2,9 +2,9 @@ package dev.sluice.validate.tests;
 
 import java.time.Instant;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import dev.sluice.events.Payloads.TestsOutcome;
+import dev.sluice.tests.JUnitReports;
 import dev.sluice.tests.TestReport;
 import dev.sluice.validate.tests.TestRunner.TestJob;
 import dev.sluice.validate.tests.TestRunner.TestStatus.Finished;
@@ -12,7 +12,8 @@ import dev.sluice.validate.tests.TestRunner.TestStatus.Finished;
 /**
  * The outcome of an ended execution of the local runners, from its exit code and the reports it left: reports found →
  * FAILED if a test failed or erred or the command exited non-zero, else PASSED; no reports → PASSED (saying none was
- * found) when it exited 0, else FAILED with the last lines of its output; a report that cannot be read → ERROR.
+ * found) when it exited 0, else FAILED with the last lines of its output; a report that cannot be read → ERROR. The
+ * reason says what the reports say as {@link JUnitReports#summary} does.
  */
 final class Verdicts {
     private Verdicts() {
@@ -20,8 +21,6 @@ final class Verdicts {
 
     /** Lines of output a failure without reports carries in its reason. */
     static final int LOG_LINES = 40;
-    /** Failures named in a reason; the report carries more. */
-    private static final int NAMED = 3;
 
     /**
      * @param exitCode the command's exit code, null when unknown
@@ -44,20 +43,21 @@ final class Verdicts {
         String prefix = cause == null ? "" : cause + "; ";
         if (timedOut) {
             return new Finished(TestsOutcome.TIMED_OUT, report, exitCode, prefix + "the tests ran longer than their timeout of "
-                    + job.tests().timeout() + " and were stopped" + (found ? " (" + counts(report) + " by then)" : ""), endedAt);
+                    + job.tests().timeout() + " and were stopped" + (found ? " (" + JUnitReports.summary(report) + " by then)" : ""),
+                    endedAt);
         }
         if (exitCode == null) {
             return new Finished(TestsOutcome.ERROR, report, null, prefix + "the tests ended without an exit code", endedAt);
         }
         if (found) {
             if (report.failed() + report.errored() > 0) {
-                return new Finished(TestsOutcome.FAILED, report, exitCode, prefix + failures(report), endedAt);
+                return new Finished(TestsOutcome.FAILED, report, exitCode, prefix + JUnitReports.summary(report), endedAt);
             }
             if (exitCode != 0) {
                 return new Finished(TestsOutcome.FAILED, report, exitCode, prefix + "the command exited with " + exitCode
-                        + " though its reports show no failure (" + counts(report) + ")" + tail(logTail), endedAt);
+                        + " though its reports show no failure (" + JUnitReports.summary(report) + ")" + tail(logTail), endedAt);
             }
-            return new Finished(TestsOutcome.PASSED, report, exitCode, prefix + counts(report), endedAt);
+            return new Finished(TestsOutcome.PASSED, report, exitCode, prefix + JUnitReports.summary(report), endedAt);
         }
         String none = "no JUnit XML report found under " + String.join(", ", job.tests().reports());
         if (exitCode == 0) {
@@ -70,18 +70,5 @@ final class Verdicts {
     private static String tail(Supplier<String> logTail) {
         String tail = logTail.get();
         return tail == null || tail.isBlank() ? "" : "; its last lines:\n" + tail;
-    }
-
-    static String counts(TestReport r) {
-        return r.total() + " tests: " + r.passed() + " passed, " + r.failed() + " failed, " + r.errored() + " erred, "
-                + r.skipped() + " skipped";
-    }
-
-    private static String failures(TestReport r) {
-        String named = r.failures() == null ? "" : r.failures().stream().limit(NAMED)
-                .map(f -> f.name() + (f.message() == null || f.message().isBlank() ? "" : " (" + f.message() + ")"))
-                .collect(Collectors.joining("; "));
-        return (r.failed() + r.errored()) + " of " + r.total() + " tests failed" + (named.isEmpty() ? "" : ": " + named)
-                + (r.failed() + r.errored() > NAMED ? "; …" : "");
     }
 }

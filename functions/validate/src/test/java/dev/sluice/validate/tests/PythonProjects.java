@@ -138,7 +138,7 @@ final class PythonProjects {
             assertThat(t.file()).isEqualTo("test_calc.py");
             assertThat(t.line()).isEqualTo(PythonProjects.FAILING_LINE);
         });
-        assertThat(f.reason()).startsWith("1 of 2 tests failed: test_subtract (").contains("five minus three");
+        assertThat(f.reason()).startsWith("1 of 2 tests failed: ").contains("test_subtract (").contains("five minus three");
     }
 
     /** Whether SLUICE_REQUIRE (a comma list) names the tool: then a test fails, not skips, without it. */
