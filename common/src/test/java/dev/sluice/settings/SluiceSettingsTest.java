@@ -110,4 +110,49 @@ class SluiceSettingsTest {
         assertThatThrownBy(() -> SluiceSettings.parse("environments:\n  - {name: a, branch: main, canary: {analysis: {failureLimit: 0}}}\n"))
                 .hasMessageContaining("failureLimit must be at least 1");
     }
+
+    @Test
+    void testsAreOffWithoutTheKeyAndFilledWithDefaultsWithIt() {
+        assertThat(SluiceSettings.defaults().tests()).isNull();
+        assertThat(SluiceSettings.defaults().resolve("refs/heads/main").tests()).isNull();
+        SluiceSettings s = SluiceSettings.parse("tests: {image: python:3, command: python3 -m pytest}\n");
+        SluiceSettings.Tests t = s.resolve("refs/heads/main").tests();
+        assertThat(t.command()).containsExactly("python3 -m pytest"); // one string: run with sh -c
+        assertThat(t.timeout()).isEqualTo("15m");
+        assertThat(t.cpu()).isEqualTo("2");
+        assertThat(t.memory()).isEqualTo("2Gi");
+        assertThat(t.network()).isFalse();
+        assertThat(t.reports()).isEqualTo(SluiceSettings.DEFAULT_TEST_REPORTS);
+        SluiceSettings list = SluiceSettings.parse("""
+                tests:
+                  image: maven:3
+                  command: [mvn, -B, test]
+                  timeout: 90s
+                  cpu: 500m
+                  memory: 512Mi
+                  reports: ["target/surefire-reports/*.xml"]
+                  network: true
+                """);
+        assertThat(list.tests()).isEqualTo(new SluiceSettings.Tests("maven:3", List.of("mvn", "-B", "test"), "90s", "500m", "512Mi",
+                List.of("target/surefire-reports/*.xml"), true));
+    }
+
+    @Test
+    void aTestsBlockThatCannotRunIsRefusedNamingTheKey() {
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {command: make test}\n")).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("tests needs an image");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x}\n")).hasMessageContaining("tests needs a command");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: [\"\"]}\n")).hasMessageContaining("tests needs a command");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, timeout: soon}\n"))
+                .hasMessageContaining("tests.timeout 'soon'");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, memory: lots}\n"))
+                .hasMessageContaining("tests.memory 'lots'");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, cpu: -1}\n")).hasMessageContaining("tests.cpu '-1'");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, reports: [../../etc/passwd]}\n"))
+                .hasMessageContaining("must be a glob inside the checkout");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, reports: [/etc/*.xml]}\n"))
+                .hasMessageContaining("must be a glob inside the checkout");
+        assertThatThrownBy(() -> SluiceSettings.parse("tests: {image: x, command: t, networks: true}\n"))
+                .hasMessageContaining("networks");
+    }
 }

@@ -32,7 +32,7 @@ import dev.sluice.testing.TestRepository;
 class TestGateIT {
     private static final String TESTS = """
             tests:
-              image: python:3
+              image: %s
               command: python3 -m pytest -q -p no:cacheprovider --junitxml=junit.xml
               timeout: 2m
               reports: [junit.xml]
@@ -47,28 +47,48 @@ class TestGateIT {
 
     @BeforeAll
     void start() throws IOException {
-        boolean pytest;
+        assumeRunner();
+        dataDir = Files.createTempDirectory("sluice-e2e-tests").resolve("data");
+        pipeline = new LocalProcess(dataDir).with(runnerOptions(dataDir.resolveSibling("tests-work"))).start();
+    }
+
+    /** The image the tests name (the process runner ignores it). */
+    String image() {
+        return "python:3";
+    }
+
+    /** The local process's runner settings. */
+    String[] runnerOptions(Path workDir) {
+        return new String[] { "-Dsluice.validate.tests.runner=process", "-Dsluice.validate.tests.process.enabled=true",
+                "-Dsluice.validate.tests.work-dir=" + workDir };
+    }
+
+    /** Skips (or, when SLUICE_REQUIRE names it, fails) when what the runner needs is missing. */
+    void assumeRunner() {
+        if (!succeeds("python3", "-m", "pytest", "--version")) {
+            require("pytest", "python3 -m pytest does not run (apt-get install python3-pytest)");
+        }
+    }
+
+    static boolean succeeds(String... command) {
         try {
-            Process p = new ProcessBuilder("python3", "-m", "pytest", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
-            pytest = p.waitFor() == 0;
+            return p.waitFor() == 0;
         } catch (IOException e) {
-            pytest = false;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        if (!pytest) {
-            String require = System.getenv().getOrDefault("SLUICE_REQUIRE", "");
-            if (List.of(require.split(",")).stream().map(String::trim).anyMatch("pytest"::equals)) {
-                throw new IllegalStateException("SLUICE_REQUIRE names pytest, but python3 -m pytest does not run (apt-get install python3-pytest)");
-            }
-            Assumptions.assumeTrue(false, "python3 with pytest is not installed");
+    }
+
+    static void require(String tool, String problem) {
+        String require = System.getenv().getOrDefault("SLUICE_REQUIRE", "");
+        if (List.of(require.split(",")).stream().map(String::trim).anyMatch(tool::equals)) {
+            throw new IllegalStateException("SLUICE_REQUIRE names " + tool + ", but " + problem);
         }
-        dataDir = Files.createTempDirectory("sluice-e2e-tests").resolve("data");
-        pipeline = new LocalProcess(dataDir).with("-Dsluice.validate.tests.runner=process",
-                "-Dsluice.validate.tests.process.enabled=true",
-                "-Dsluice.validate.tests.work-dir=" + dataDir.resolveSibling("tests-work")).start();
+        Assumptions.assumeTrue(false, problem);
     }
 
     @AfterAll
@@ -80,7 +100,7 @@ class TestGateIT {
 
     /** The example with the pytest project and tests: in its .sluice.yaml, pushed as one commit to main. */
     private JsonNode pushed(TestRepository repo, String tests) throws IOException {
-        String sluice = Files.readString(PipelineIT.examplePath().resolve(".sluice.yaml")) + TESTS;
+        String sluice = Files.readString(PipelineIT.examplePath().resolve(".sluice.yaml")) + TESTS.formatted(image());
         String base = repo.commitFolder("the example", PipelineIT.examplePath());
         String sha = repo.commit("calc and its tests", Map.of(".sluice.yaml", sluice, "calc.py", CODE, "test_calc.py", tests));
         push(repo.url(), base, sha);
