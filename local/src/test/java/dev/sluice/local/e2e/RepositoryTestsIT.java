@@ -29,7 +29,7 @@ import dev.sluice.testing.TestRepository;
  * SLUICE_REQUIRE names pytest.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TestGateIT {
+class RepositoryTestsIT {
     private static final String TESTS = """
             tests:
               image: %s

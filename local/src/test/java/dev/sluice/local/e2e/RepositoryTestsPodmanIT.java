@@ -3,12 +3,12 @@ package dev.sluice.local.e2e;
 import java.nio.file.Path;
 
 /**
- * {@link TestGateIT}'s cases with the podman runner, as a machine with podman runs them: the pytest project's tests
+ * {@link RepositoryTestsIT}'s cases with the podman runner, as a machine with podman runs them: the pytest project's tests
  * run in a container of {@code localhost/sluice-test-python:bookworm} (Debian's python3 and python3-pytest, made by
  * {@code deploy/podman/test-image.sh}) with no network and the checkout read-only. Skipped without podman or the
  * image, unless SLUICE_REQUIRE names podman.
  */
-class TestGatePodmanIT extends TestGateIT {
+class RepositoryTestsPodmanIT extends RepositoryTestsIT {
     static final String IMAGE = "localhost/sluice-test-python:bookworm";
 
     @Override
