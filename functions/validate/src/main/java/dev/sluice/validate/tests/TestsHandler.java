@@ -120,10 +120,12 @@ public class TestsHandler implements EventHandler {
         try {
             status = selected.runner().status(job);
         } catch (RuntimeException e) {
+            // a check that cannot be answered now (the cluster or podman busy, a connection dropped) decides nothing:
+            // the tests may be running fine. The next tick asks again; route's TESTING timeout ends a wait that never ends.
             LOG.warnf(e, "run %s attempt %d: the %s runner could not tell how the tests are doing", job.runId(), job.attempt(),
                     selected.runner().name());
-            return completed(job, TestsOutcome.ERROR, null, "the " + selected.runner().name() + " runner could not tell how the tests"
-                    + " are doing: " + EventCodec.rootMessage(e));
+            return List.of(progressed(job, "running", "the " + selected.runner().name() + " runner could not tell how the tests are"
+                    + " doing (" + EventCodec.rootMessage(e) + "); asking again on the next tick"));
         }
         if (status instanceof TestStatus.Running running) {
             return List.of(progressed(job, "running", running.detail()));
