@@ -76,11 +76,7 @@ public class GitRepositories {
      * history (route's commit order), which the shallow fetches analyze makes into the shared cache would cut short.
      */
     public Repository repositoryWith(String url, String sha, String area) {
-        Optional<String> refused = allowlist.refusal(url);
-        if (refused.isPresent()) {
-            throw new RepositoryNotAllowedException(refused.get());
-        }
-        Repository repo = open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
+        Repository repo = allowedCache(url, area);
         synchronized (repo) {
             if (!has(repo, sha)) {
                 fetch(repo, url, sha);
@@ -97,15 +93,20 @@ public class GitRepositories {
      * must know where a ref stands at this moment (route, before it deploys a commit whose order nothing else tells).
      */
     public Repository refreshed(String url, String area) {
-        Optional<String> refused = allowlist.refusal(url);
-        if (refused.isPresent()) {
-            throw new RepositoryNotAllowedException(refused.get());
-        }
-        Repository repo = open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
+        Repository repo = allowedCache(url, area);
         synchronized (repo) {
             fetch(repo, url, null);
         }
         return repo;
+    }
+
+    /** The open cache of {@code url} under {@code area}, once the allowlist lets the repository in. */
+    private Repository allowedCache(String url, String area) {
+        Optional<String> refused = allowlist.refusal(url);
+        if (refused.isPresent()) {
+            throw new RepositoryNotAllowedException(refused.get());
+        }
+        return open.computeIfAbsent(area == null ? url : area + " " + url, k -> openCache(url, area));
     }
 
     /** Where the cache repository of {@code url} lives (whether or not it was made yet). */

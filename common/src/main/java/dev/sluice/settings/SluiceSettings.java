@@ -1,5 +1,6 @@
 package dev.sluice.settings;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,6 +69,27 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
      */
     public record Tests(String image, List<String> command, String timeout, String cpu, String memory, List<String> reports,
             Boolean network) {
+        private static final Pattern TIMEOUT = Pattern.compile("([1-9][0-9]{0,5})(ms|s|m|h)");
+
+        /** {@code timeout} as a Duration: the one reader of the format for route and every test runner. */
+        public Duration timeoutDuration() {
+            return parseTimeout(timeout);
+        }
+
+        /** A tests timeout ({@code 90s}, {@code 15m}, {@code 1h}, {@code 500ms}); anything else is a SettingsException. */
+        public static Duration parseTimeout(String timeout) {
+            java.util.regex.Matcher m = timeout == null ? null : TIMEOUT.matcher(timeout.trim());
+            if (m == null || !m.matches()) {
+                throw new SettingsException("tests.timeout '" + timeout + "' is not a duration such as 90s, 15m or 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
     }
 
     /** Where Maven Surefire/Failsafe, Gradle, pytest, Jest (jest-junit) and go-junit-report usually write JUnit XML. */
@@ -243,7 +265,6 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
         }
     }
 
-    private static final Pattern DURATION = Pattern.compile("[1-9][0-9]{0,5}(ms|s|m|h)");
     private static final Pattern QUANTITY = Pattern.compile("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?");
 
     private static void validated(Tests t) {
@@ -254,8 +275,10 @@ public record SluiceSettings(String project, List<EnvironmentSettings> environme
         if (t.command() == null || t.command().isEmpty() || t.command().stream().anyMatch(c -> c == null || c.isEmpty())) {
             throw new SettingsException(where + " needs a command: a list of arguments, or one string for sh -c");
         }
-        if (!DURATION.matcher(t.timeout()).matches()) {
-            throw new SettingsException(where + ".timeout '" + t.timeout() + "' is not a duration such as 90s, 15m or 1h");
+        try {
+            Tests.parseTimeout(t.timeout());
+        } catch (SettingsException e) {
+            throw new SettingsException(FILE + ": " + e.getMessage());
         }
         if (!QUANTITY.matcher(t.cpu()).matches()) {
             throw new SettingsException(where + ".cpu '" + t.cpu() + "' is not a CPU quantity such as 2 or 500m");

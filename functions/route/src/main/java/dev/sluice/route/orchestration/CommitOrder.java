@@ -114,7 +114,7 @@ public class CommitOrder {
                 if (walk.isMergedInto(ca, cb)) {
                     return new Order(Relation.OLDER, shortSha(b) + " descends from " + shortSha(a));
                 }
-                Ref tip = r.exactRef(ref.startsWith("refs/heads/") ? "refs/remotes/origin/" + ref.substring(11) : ref);
+                Ref tip = r.exactRef(cachedRef());
                 if (tip != null && tip.getObjectId() != null) {
                     var ct = walk.parseCommit(tip.getObjectId());
                     walk.reset();
@@ -147,7 +147,7 @@ public class CommitOrder {
             try {
                 Repository r = git.refreshed(repositoryUrl, CACHE_AREA);
                 synchronized (r) {
-                    Ref tip = r.exactRef(ref.startsWith("refs/heads/") ? "refs/remotes/origin/" + ref.substring(11) : ref);
+                    Ref tip = r.exactRef(cachedRef());
                     if (tip == null || tip.getObjectId() == null || !GitRepositories.has(r, sha)) {
                         return null;
                     }
@@ -166,6 +166,11 @@ public class CommitOrder {
         /** The tip {@link #tipHoldsNow} last read, for a reason. */
         public String lastTip() {
             return lastTip == null ? "?" : shortSha(lastTip);
+        }
+
+        /** The name the ref has in the cache (branches are fetched as remote-tracking refs, tags as they are). */
+        private String cachedRef() {
+            return ref.startsWith("refs/heads/") ? "refs/remotes/origin/" + ref.substring(11) : ref;
         }
 
         /** Whether the ref's pushes lead from {@code newer} back to {@code older}. */

@@ -286,8 +286,13 @@ public class RunOrchestrator {
 
     /** Tells validate the run left TESTING: stop the tests of its current attempt and remove what they left. */
     private static CloudEvent stopTests(Run run) {
+        return testsCheck(run, Boolean.TRUE);
+    }
+
+    /** The tests.check of the run's current attempt: how are they doing, or (stop) stop them. */
+    private static CloudEvent testsCheck(Run run, Boolean stop) {
         return EventCodec.event(EventTypes.TESTS_CHECK, FUNCTION, run.id, new Payloads.TestsCheck(run.id, run.attempt,
-                testsHandle(run), run.repositoryUrl, run.afterSha, tests(run), Boolean.TRUE));
+                testsHandle(run), run.repositoryUrl, run.afterSha, tests(run), stop));
     }
 
     public List<CloudEvent> onDeploymentProgressed(Run run, DeploymentProgressed r, Cause cause) {
@@ -450,8 +455,7 @@ public class RunOrchestrator {
         }
         timeouts(now, cause, out);
         for (Run run : Run.<Run> list("state = ?1 and retryAt is null", RunState.TESTING)) {
-            out.add(EventCodec.event(EventTypes.TESTS_CHECK, FUNCTION, run.id, new Payloads.TestsCheck(run.id, run.attempt,
-                    testsHandle(run), run.repositoryUrl, run.afterSha, tests(run), null)));
+            out.add(testsCheck(run, null));
         }
         for (Run run : Run.<Run> list("state = ?1 and releaseId is not null and retryAt is null", RunState.DEPLOYING)) {
             out.add(EventCodec.event(EventTypes.DEPLOYMENT_CHECK, FUNCTION, run.id,
@@ -492,7 +496,7 @@ public class RunOrchestrator {
         Duration grace = config.timeout().testsGrace();
         for (Run run : Run.<Run> list("state = ?1 and retryAt is null", RunState.TESTING)) {
             SluiceSettings.Tests tests = tests(run);
-            Duration own = tests == null ? config.timeout().validation() : duration(tests.timeout());
+            Duration own = tests == null ? config.timeout().validation() : tests.timeoutDuration();
             Instant started = run.stageStartedAt != null ? run.stageStartedAt : run.updatedAt;
             if (started.plus(own).plus(grace).isBefore(now)) {
                 finish(run, RunState.FAILED, "timed out: no test result " + human(own.plus(grace)) + " after the tests were requested"
@@ -501,20 +505,6 @@ public class RunOrchestrator {
         }
     }
 
-    /** A duration as .sluice.yaml writes one (validated there): 90s, 15m, 1h, 500ms. */
-    static Duration duration(String text) {
-        String t = text.trim();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            case 'h' -> Duration.ofHours(n);
-            default -> throw new IllegalArgumentException("not a duration: " + text);
-        };
-    }
 
     private CloudEvent retry(Run run, Cause cause) {
         run.attempt++;

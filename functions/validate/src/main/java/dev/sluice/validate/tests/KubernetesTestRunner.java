@@ -78,7 +78,6 @@ public class KubernetesTestRunner implements TestRunner {
     static final String TEST_CONTAINER = "tests";
     static final String CHECKOUT_CONTAINER = "checkout";
     private static final Pattern DNS_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    private static final Pattern DURATION = Pattern.compile("([1-9][0-9]*)(ms|s|m|h)");
 
     @ConfigProperty(name = "sluice.validate.tests.namespace", defaultValue = "sluice-tests")
     String namespace;
@@ -348,17 +347,7 @@ public class KubernetesTestRunner implements TestRunner {
 
     /** The tests' timeout as whole seconds, at least 1 ({@code 90s}, {@code 15m}, {@code 1h}; {@code ms} rounds up). */
     static long deadlineSeconds(String timeout) {
-        var m = timeout == null ? null : DURATION.matcher(timeout.strip());
-        if (m == null || !m.matches()) {
-            throw new TestRunnerException("tests.timeout '" + timeout + "' is not a duration such as 90s, 15m or 1h");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Math.max(1, (n + 999) / 1000);
-            case "s" -> n;
-            case "m" -> n * 60;
-            default -> n * 3600;
-        };
+        return Math.max(1, (TestWorkspace.timeout(timeout).toMillis() + 999) / 1000);
     }
 
     @Override

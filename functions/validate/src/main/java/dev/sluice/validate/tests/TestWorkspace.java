@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -33,6 +32,8 @@ import dev.sluice.events.EventCodec;
 import dev.sluice.events.Payloads.TestsOutcome;
 import dev.sluice.git.GitRepositories;
 import dev.sluice.git.GitRepositories.GitAccessException;
+import dev.sluice.settings.SettingsException;
+import dev.sluice.settings.SluiceSettings;
 import dev.sluice.validate.tests.TestRunner.TestJob;
 import dev.sluice.validate.tests.TestRunner.TestRunnerException;
 import dev.sluice.validate.tests.TestRunner.TestStatus.Finished;
@@ -46,7 +47,6 @@ import dev.sluice.validate.tests.TestRunner.TestStatus.Finished;
 final class TestWorkspace {
     /** A handle names a folder and a container: letters, digits, '.', '_', '-'; no path. */
     private static final Pattern HANDLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,6})(ms|s|m|h)");
     static final String RESULT = "result.json";
 
     private final Path dir;
@@ -282,17 +282,11 @@ final class TestWorkspace {
 
     /** {@code tests.timeout} ({@code 90s}, {@code 15m}, {@code 1h}, {@code 500ms}) as a duration. */
     static Duration timeout(String timeout) {
-        Matcher m = timeout == null ? null : DURATION.matcher(timeout.trim());
-        if (m == null || !m.matches()) {
-            throw new TestRunnerException("tests.timeout '" + timeout + "' is not a duration such as 90s, 15m or 1h");
+        try {
+            return SluiceSettings.Tests.parseTimeout(timeout);
+        } catch (SettingsException e) {
+            throw new TestRunnerException(e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
     }
 
     /** Words for a duration: "42 s", "3 min 5 s". */
